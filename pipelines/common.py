@@ -1,0 +1,183 @@
+"""What the stages share: paths, reading raw CSVs with their line numbers, atomic writes,
+and errors that point at the raw input (file, line, field)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+SCHEMAS = ROOT / "schemas"
+PACKAGE_METADATA = SCHEMAS / "package.json"
+STAGING = ROOT / "build" / "tidy"
+VALIDATION = ROOT / "build" / "validation.json"
+DESCRIPTOR = ROOT / "datapackage.json"
+
+# Staged tables carry these columns so that any later check can name the raw cell a row
+# came from; `publish` drops them.
+PROVENANCE = ("raw_file", "raw_line", "raw_column")
+
+
+class InputError(Exception):
+    """Bad input. Every problem is one line that names the raw file, the line and the field."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One record of a raw CSV: its cells by column name and the line it starts on."""
+
+    file: str
+    line: int
+    cells: dict[str, str]
+
+
+def rel(path: Path) -> str:
+    """A path as users see it in messages: relative to the repository, with forward slashes."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_raw_csv(path: Path, columns: Sequence[str]) -> list[RawRow]:
+    """Read a hand-typed CSV, strictly: exact header, UTF-8, one value per column.
+
+    Cosmetic variants are normalised (a UTF-8 byte-order mark, CRLF line ends, spaces around
+    a cell); anything else that differs from the expected layout is an InputError.
+    """
+    name = rel(path)
+    if not path.is_file():
+        raise InputError([f"{name}: file is missing"])
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError([f"{name}, byte {exc.start}: not valid UTF-8 ({exc.reason})"]) from None
+    if not text.strip():
+        raise InputError([f"{name}: file is empty"])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [cell.strip() for cell in next(reader)]
+    if header != list(columns):
+        missing = [c for c in columns if c not in header]
+        unexpected = [c for c in header if c not in columns]
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing column(s) {missing}" if missing else "",
+                f"unexpected column(s) {unexpected}" if unexpected else "",
+                "columns out of order" if not (missing or unexpected) else "",
+            )
+            if part
+        )
+        raise InputError([f"{name}, line 1 (header): {detail}; expected {list(columns)}"])
+    rows, problems = [], []
+    start = reader.line_num + 1
+    for record in reader:
+        line, start = start, reader.line_num + 1
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(columns):
+            problems.append(
+                f"{name}, line {line}: {len(record)} values for {len(columns)} columns"
+            )
+            continue
+        rows.append(RawRow(name, line, {c: v.strip() for c, v in zip(columns, record)}))
+    if problems:
+        raise InputError(problems)
+    return rows
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """The one CSV dialect the package publishes: UTF-8, LF, minimal quoting, header first."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Replace `path` in one step, so that a reader or a crash never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def load_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def json_bytes(data: object) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def package_metadata() -> dict:
+    """The hand-written part of the descriptor: package fields and the list of resources."""
+    return load_json(PACKAGE_METADATA)
+
+
+def resource_names() -> list[str]:
+    return [resource["name"] for resource in package_metadata()["resources"]]
+
+
+def table_schema(name: str) -> dict:
+    return load_json(SCHEMAS / f"{name}.schema.json")
+
+
+def field_names(name: str) -> list[str]:
+    return [field["name"] for field in table_schema(name)["fields"]]
+
+
+def staged_path(name: str) -> Path:
+    return STAGING / f"{name}.csv"
+
+
+def read_staged(name: str) -> list[dict[str, str]]:
+    """A staged table as string cells, provenance columns included."""
+    with staged_path(name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def where(row: dict[str, str], field: str | None = None) -> str:
+    """'file, line N, field F' for a staged row: where a person fixes the problem."""
+    text = f"{row.get('raw_file') or '?'}, line {row.get('raw_line') or '?'}"
+    if field:
+        raw_column = row.get("raw_column") or field
+        text += f", field '{raw_column}'"
+        if raw_column != field:
+            text += f" (published as '{field}')"
+    return text
+
+
+def run(stage) -> None:
+    """Run a stage's work; bad input ends it with one line per problem and exit status 1."""
+    import sys
+
+    try:
+        stage()
+    except InputError as error:
+        print(f"{len(error.problems)} problem(s) in the input; nothing was published:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,68 @@
+"""Stage `publish`: copy the validated staged tables to data/ and write datapackage.json.
+
+Runs only after `validate` passed. Every file is first built in memory, then each is replaced
+atomically, the descriptor last, so a failure never leaves a half-written or mixed package.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from pipelines.common import (
+    DESCRIPTOR,
+    PROVENANCE,
+    ROOT,
+    VALIDATION,
+    InputError,
+    csv_bytes,
+    field_names,
+    json_bytes,
+    load_json,
+    package_metadata,
+    run,
+    sha256,
+    staged_path,
+    write_atomic,
+)
+
+
+def published_table(name: str) -> bytes:
+    with staged_path(name).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns = field_names(name)
+        if reader.fieldnames != [*columns, *PROVENANCE]:
+            raise InputError([f"build/tidy/{name}.csv: columns differ from schemas/{name}.schema.json"])
+        return csv_bytes(columns, ([row[c] for c in columns] for row in reader))
+
+
+def main() -> None:
+    metadata = package_metadata()
+    validated = load_json(VALIDATION)["staged_sha256"] if VALIDATION.is_file() else {}
+    files: dict[str, bytes] = {}
+    resources = []
+    for resource in metadata["resources"]:
+        name = resource["name"]
+        if validated.get(name) != sha256(staged_path(name).read_bytes()):
+            raise InputError([f"build/tidy/{name}.csv: not validated; run `dvc repro`"])
+        content = published_table(name)
+        files[resource["path"]] = content
+        resources.append(
+            {
+                **resource,
+                "type": "table",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(content),
+                "hash": f"sha256:{sha256(content)}",
+            }
+        )
+    descriptor = {**metadata, "resources": resources}
+    for path, content in files.items():
+        write_atomic(ROOT / path, content)
+    write_atomic(DESCRIPTOR, json_bytes(descriptor))
+    print(f"publish: {len(files)} tables and datapackage.json")
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,66 @@
+"""Stage `tidy`: raw transcriptions (data/raw/, as printed) -> tidy tables in build/tidy/.
+
+Nothing here is published: `validate` checks the staged tables and `publish` copies them to
+data/ only when every check passed. Each staged row keeps the raw file, line and column it came
+from so that a failing check can say where to fix it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import Callable
+
+from pipelines.common import (
+    PROVENANCE,
+    RAW,
+    STAGING,
+    InputError,
+    csv_bytes,
+    field_names,
+    read_raw_csv,
+    resource_names,
+    run,
+    staged_path,
+    write_atomic,
+)
+
+StagedRow = dict[str, str]
+
+
+def copy_rows(resource: str, raw_name: str) -> list[StagedRow]:
+    """A raw file that already has the published columns (reference tables)."""
+    columns = field_names(resource)
+    return [
+        {**raw.cells, "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": ""}
+        for raw in read_raw_csv(RAW / raw_name, columns)
+    ]
+
+
+BUILDERS: dict[str, Callable[[], list[StagedRow]]] = {
+    "sources": lambda: copy_rows("sources", "reference/sources.csv"),
+    "parties": lambda: copy_rows("parties", "reference/parties.csv"),
+}
+
+
+def main() -> None:
+    staged: dict[str, list[StagedRow]] = {}
+    problems: list[str] = []
+    for name in resource_names():
+        if name not in BUILDERS:
+            problems.append(f"schemas/package.json: resource '{name}' has no builder in pipelines/tidy.py")
+            continue
+        try:
+            staged[name] = BUILDERS[name]()
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    shutil.rmtree(STAGING, ignore_errors=True)
+    for name, rows in staged.items():
+        header = [*field_names(name), *PROVENANCE]
+        write_atomic(staged_path(name), csv_bytes(header, ([row[c] for c in header] for row in rows)))
+    print(f"tidy: staged {sum(map(len, staged.values()))} rows in {len(staged)} tables")
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,149 @@
+"""Stage `validate`: check the staged tables before anything is published.
+
+frictionless checks structure against the Table Schemas in schemas/ (types, required fields,
+enums, ranges, primary and foreign keys); pandera checks the in-table rules in
+`pipelines.rules` and what frictionless 5 leaves out of Data Package v2 (uniqueKeys).
+Every failure is reported against the raw file, line and field it came from.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from frictionless import Package, Resource, Schema
+
+from pipelines import rules
+from pipelines.common import (
+    PROVENANCE,
+    ROOT,
+    VALIDATION,
+    InputError,
+    json_bytes,
+    read_staged,
+    rel,
+    resource_names,
+    run,
+    sha256,
+    staged_path,
+    table_schema,
+    where,
+    write_atomic,
+)
+
+PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}
+
+
+def staged_schema(name: str) -> dict:
+    """The published schema plus the provenance columns that staged tables carry."""
+    schema = table_schema(name)
+    extra = [{"name": column, "type": "string"} for column in PROVENANCE]
+    return {**schema, "fields": [*schema["fields"], *extra]}
+
+
+def structural_problems(names: list[str], rows: dict[str, list[dict[str, str]]]) -> list[str]:
+    package = Package(
+        resources=[
+            Resource(path=rel(staged_path(n)), name=n, schema=Schema.from_descriptor(staged_schema(n)))
+            for n in names
+        ],
+        basepath=str(ROOT),
+    )
+    report = package.validate()
+    # Errors that stop frictionless from reading a table at all are reported by the package.
+    problems = [f"build/tidy: {error.message}" for error in report.errors]
+    for task in report.tasks:
+        table = rows[task.name]
+        for error in task.errors:
+            row_number = getattr(error, "row_number", None)
+            if row_number is None:
+                problems.append(f"build/tidy/{task.name}.csv: {error.message}")
+                continue
+            row = table[row_number - 2]
+            field = getattr(error, "field_name", None)
+            if error.type == "primary-key":
+                key = table_schema(task.name)["primaryKey"]
+                key = [key] if isinstance(key, str) else key
+                first = next(r for r in table if all(r[k] == row[k] for k in key))
+                problems.append(
+                    f"{where(row, key[0])}: duplicate key {[row[k] for k in key]}, "
+                    f"already on line {first['raw_line']}"
+                )
+            elif error.type == "foreign-key":
+                field = error.field_names[0]
+                problems.append(
+                    f"{where(row, field)}: {[row[f] for f in error.field_names]} is not a known "
+                    f"{'/'.join(error.reference_field_names)} in '{error.reference_name}'"
+                )
+            elif error.type == "type-error":
+                kind = error.note.split('"')[1].split("/")[0] if '"' in error.note else error.note
+                problems.append(f"{where(row, field)}: {error.cell!r} is not a valid {kind}")
+            elif hasattr(error, "cell"):
+                value = repr(error.cell) if error.cell else "an empty value"
+                problems.append(f"{where(row, field)}: {value} violates {error.note}")
+            else:
+                problems.append(f"{where(row, field)}: {error.note or error.message}")
+    if not report.valid and not problems:
+        problems.append("build/tidy: frictionless found the package invalid without naming an error")
+    return problems
+
+
+def typed_frame(name: str, rows: list[dict[str, str]]) -> pd.DataFrame:
+    """The staged table with the column types its schema declares (empty cell = missing)."""
+    frame = pd.DataFrame(rows, dtype="str").replace("", pd.NA)
+    for field in table_schema(name)["fields"]:
+        column, kind = field["name"], field["type"]
+        if kind in PANDAS_TYPES and kind != "boolean":
+            frame[column] = pd.to_numeric(frame[column]).astype(PANDAS_TYPES[kind])
+        elif kind == "boolean":
+            frame[column] = frame[column].map({"true": True, "false": False}).astype("boolean")
+        elif kind == "date":
+            frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
+    return frame
+
+
+def semantic_problems(name: str, rows: list[dict[str, str]]) -> list[str]:
+    schema = rules.for_resource(name, table_schema(name))
+    if schema is None:
+        return []
+    try:
+        schema.validate(typed_frame(name, rows), lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        problems = []
+        # A table-wide rule fails once per column of a failing row: report each row once.
+        cases = errors.failure_cases.drop_duplicates(subset=["check", "index"])
+        for case in cases.itertuples():
+            if pd.isna(case.index):
+                problems.append(f"build/tidy/{name}.csv: fails rule {case.check}")
+                continue
+            row = rows[int(case.index)]
+            field = rules.FIELDS.get(case.check, (None,))[0]
+            problems.append(f"{where(row, field)}: fails rule '{case.check}'")
+        return problems
+    return []
+
+
+def main() -> None:
+    names = resource_names()
+    rows = {name: read_staged(name) for name in names}
+    problems = structural_problems(names, rows)
+    # In-table rules need correctly typed columns, so they run only on structurally valid data.
+    if not problems:
+        for name in names:
+            problems.extend(semantic_problems(name, rows[name]))
+    if problems:
+        raise InputError(problems)
+    summary = {
+        "resources": {name: len(rows[name]) for name in names},
+        # publish refuses staged files that differ from the ones validated here
+        "staged_sha256": {name: sha256(staged_path(name).read_bytes()) for name in names},
+        "checks": [
+            {"tool": "frictionless", "scope": "package", "status": "pass"},
+            *({"tool": "pandera", "scope": name, "status": "pass"} for name in names),
+        ],
+    }
+    write_atomic(VALIDATION, json_bytes(summary))
+    print(f"validate: {sum(summary['resources'].values())} rows in {len(names)} tables pass")
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,62 @@
+"""Shared test helpers: throw-away copies of the repository and running the pipeline in them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+# Everything the pipeline publishes; a failed run must leave these byte-identical.
+PUBLISHED_GLOBS = ("data/*.csv", "datapackage.json")
+
+
+def tracked_files(root: Path) -> list[str]:
+    """Files a clone would have: tracked ones plus new ones git does not ignore."""
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=root, check=True, capture_output=True, text=True,
+    ).stdout
+    return [name for name in out.split("\0") if name and (root / name).is_file()]
+
+
+def copy_repo(source: Path, target: Path) -> Path:
+    """A clone-like copy of the working tree (no build/, no .venv), as a git repository."""
+    for name in tracked_files(source):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, target / name)
+    subprocess.run(["git", "init", "-q"], cwd=target, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=target, check=True)
+    return target
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "DVC_NO_ANALYTICS": "1"}
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, env=env(), capture_output=True, text=True, timeout=600)
+
+
+def dvc_repro(repo: Path) -> subprocess.CompletedProcess:
+    return run(["dvc", "repro"], repo)
+
+
+def snapshot(repo: Path) -> dict[str, bytes]:
+    """The published files and their bytes."""
+    return {
+        path.relative_to(repo).as_posix(): path.read_bytes()
+        for pattern in PUBLISHED_GLOBS
+        for path in sorted(repo.glob(pattern))
+    }
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A fresh copy of this repository to break things in."""
+    return copy_repo(ROOT, tmp_path / "repo")
