@@ -149,6 +149,12 @@ def field_names(name: str) -> list[str]:
     return [field["name"] for field in table_schema(name)["fields"]]
 
 
+def raw_columns(name: str) -> list[str]:
+    """Columns a raw file of this resource has: the published ones, less the source_id that
+    the folder it lives in already says."""
+    return [field for field in field_names(name) if field != "source_id"]
+
+
 def staged_path(name: str) -> Path:
     return STAGING / f"{name}.csv"
 

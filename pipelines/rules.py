@@ -69,7 +69,69 @@ PARTIES = [
     ),
 ]
 
-CHECKS: dict[str, list[pa.Check]] = {"sources": SOURCES, "parties": PARTIES}
+# Rounding: each printed percentage may be off by up to 0.5 points.
+def rounding(values: pd.Series) -> pd.Series:
+    return 0.5 * values.notna().sum()
+
+
+def answer_sums(df: pd.DataFrame) -> pd.DataFrame:
+    """Per row: sum, count and whether 'don't know' is among the answers of its answer set."""
+    keys = ["question_id", "wave", "group", "item"]
+    grouped = df.groupby(keys, dropna=False)
+    return pd.DataFrame({
+        "total": grouped.value_pct.transform("sum"),
+        "slack": grouped.value_pct.transform(lambda v: 0.5 * v.notna().sum()),
+        "complete": grouped.answer.transform(lambda a: a.str.lower().str.startswith("weet").any()),
+    })
+
+
+def single_answer_within_100(df: pd.DataFrame) -> pd.Series:
+    sums = answer_sums(df)
+    single = df.response_type == "single"
+    too_high = sums.total > 100 + sums.slack
+    too_low = sums.complete & (sums.total < 100 - sums.slack)
+    return ~single | ~(too_high | too_low)
+
+
+def multiple_answers_within_bounds(df: pd.DataFrame) -> pd.Series:
+    limited = df.max_answers.notna() & (df.response_type != "single")
+    grouped = df.groupby(["question_id", "wave", "group", "answer"], dropna=False).value_pct
+    total = grouped.transform("sum")
+    slack = grouped.transform(lambda v: 0.5 * v.notna().sum())
+    return ~limited | (total <= 100 * df.max_answers + slack)
+
+
+POLL_RESULTS = [
+    row_rule("a value is given exactly when value_status is 'reported'", ("value_pct",),
+             lambda df: df.value_pct.notna() == (df.value_status == "reported")),
+    row_rule("confidence bounds are given together, only with a base n", ("ci95_low_pct",),
+             lambda df: both_or_neither(df.ci95_low_pct, df.ci95_high_pct) & (df.ci95_low_pct.isna() | df.base_n.notna())),
+    row_rule("an exact value with a known base n has confidence bounds", ("ci95_low_pct",),
+             lambda df: df.ci95_low_pct.notna() | df.base_n.isna() | (df.comparator != "eq") | df.approximate),
+    row_rule("confidence bounds bracket the value", ("ci95_low_pct",),
+             lambda df: df.ci95_low_pct.isna() | ((df.ci95_low_pct <= df.value_pct) & (df.value_pct <= df.ci95_high_pct))),
+    row_rule("party_id is the group's party (empty for total)", ("party_id",),
+             lambda df: df.party_id.fillna("total") == df.group),
+    row_rule("indicative is set exactly for the party columns printed with '*'", ("indicative",),
+             lambda df: (df.value_origin != "table") | (df.indicative == df.raw_column.str.endswith("*"))),
+    row_rule("a value from the prose has its quote", ("quote",),
+             lambda df: (df.value_origin != "text") | df.quote.notna()),
+    row_rule("answers of a single-answer question sum to 100 within rounding", ("value_pct",),
+             single_answer_within_100),
+    row_rule("answers of a multiple-answer question stay within 100 x max answers", ("value_pct",),
+             multiple_answers_within_bounds),
+]
+
+CHECKS: dict[str, list[pa.Check]] = {"sources": SOURCES, "parties": PARTIES, "poll_results": POLL_RESULTS}
+
+
+def prepare(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The frame a resource's rules see; poll results are read with their question's response type."""
+    frame = frames[name]
+    if name == "poll_results":
+        questions = frames["poll_questions"][["question_id", "response_type", "max_answers"]]
+        frame = frame.merge(questions, on="question_id", how="left").set_index(frame.index)
+    return frame
 
 
 def for_resource(name: str, table_schema: dict) -> pa.DataFrameSchema | None:

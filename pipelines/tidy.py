@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from typing import Callable
 
+from pipelines import poll
 from pipelines.common import (
     PROVENANCE,
     RAW,
@@ -17,6 +18,7 @@ from pipelines.common import (
     InputError,
     csv_bytes,
     field_names,
+    raw_columns,
     read_raw_csv,
     resource_names,
     run,
@@ -36,9 +38,26 @@ def copy_rows(resource: str, raw_name: str) -> list[StagedRow]:
     ]
 
 
-BUILDERS: dict[str, Callable[[], list[StagedRow]]] = {
-    "sources": lambda: copy_rows("sources", "reference/sources.csv"),
-    "parties": lambda: copy_rows("parties", "reference/parties.csv"),
+def discrepancies() -> list[StagedRow]:
+    """Every source folder may keep a register of the inconsistencies found in its document."""
+    rows = []
+    for path in sorted(RAW.glob("*/discrepancies.csv")):
+        rows += [
+            {**raw.cells, "source_id": path.parent.name, "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": ""}
+            for raw in read_raw_csv(path, raw_columns("discrepancies"))
+        ]
+    return rows
+
+
+# Each resource is built by one or more builders (several sources may add rows to one resource).
+BUILDERS: dict[str, list[Callable[[], list[StagedRow]]]] = {
+    "sources": [lambda: copy_rows("sources", "reference/sources.csv")],
+    "parties": [lambda: copy_rows("parties", "reference/parties.csv")],
+    "poll_questions": [poll.questions],
+    "poll_results": [poll.results],
+    "poll_method": [poll.method],
+    "claims": [poll.claims],
+    "discrepancies": [discrepancies],
 }
 
 
@@ -49,10 +68,12 @@ def main() -> None:
         if name not in BUILDERS:
             problems.append(f"schemas/package.json: resource '{name}' has no builder in pipelines/tidy.py")
             continue
-        try:
-            staged[name] = BUILDERS[name]()
-        except InputError as error:
-            problems.extend(error.problems)
+        staged[name] = []
+        for build in BUILDERS[name]:
+            try:
+                staged[name].extend(build())
+            except InputError as error:
+                problems.extend(error.problems)
     if problems:
         raise InputError(problems)
     shutil.rmtree(STAGING, ignore_errors=True)

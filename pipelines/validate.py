@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 from frictionless import Package, Resource, Schema
 
-from pipelines import rules
+from pipelines import reconcile, rules
 from pipelines.common import (
     PROVENANCE,
     ROOT,
@@ -101,12 +101,12 @@ def typed_frame(name: str, rows: list[dict[str, str]]) -> pd.DataFrame:
     return frame
 
 
-def semantic_problems(name: str, rows: list[dict[str, str]]) -> list[str]:
+def semantic_problems(name: str, frames: dict[str, pd.DataFrame], rows: list[dict[str, str]]) -> list[str]:
     schema = rules.for_resource(name, table_schema(name))
     if schema is None:
         return []
     try:
-        schema.validate(typed_frame(name, rows), lazy=True)
+        schema.validate(rules.prepare(name, frames), lazy=True)
     except pa.errors.SchemaErrors as errors:
         problems = []
         # A table-wide rule fails once per column of a failing row: report each row once.
@@ -128,8 +128,10 @@ def main() -> None:
     problems = structural_problems(names, rows)
     # In-table rules need correctly typed columns, so they run only on structurally valid data.
     if not problems:
+        frames = {name: typed_frame(name, rows[name]) for name in names}
         for name in names:
-            problems.extend(semantic_problems(name, rows[name]))
+            problems.extend(semantic_problems(name, frames, rows[name]))
+        problems.extend(reconcile.problems(frames, rows))
     if problems:
         raise InputError(problems)
     summary = {

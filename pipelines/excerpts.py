@@ -1,0 +1,96 @@
+"""Check a hand transcription against the text layer it was read from, cell by cell.
+
+An excerpt file holds verbatim lines of a source's text layer under a small header:
+
+    # source_id: ipsos-io-2025-06-navo
+    # text_layer_sha256: <sha256 of the whole text file>
+    # lines: 104-144
+
+The numbers are re-read from the excerpt by machine: every row label of the transcription is
+located in the excerpt (in order), and the tokens between it and the next label must equal the
+transcribed cells. The column headers must appear, in order, before the first row. This is
+independent of the person who typed the raw file, so a typo in either shows up as a mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.common import InputError, rel
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    path: Path
+    source_id: str
+    text_layer_sha256: str
+    first_line: int
+    last_line: int
+    text: str
+
+
+def read_excerpt(path: Path) -> Excerpt:
+    name = rel(path)
+    if not path.is_file():
+        raise InputError([f"{name}: excerpt file is missing"])
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = {}
+    for line in lines[:3]:
+        match = re.fullmatch(r"# (source_id|text_layer_sha256|lines): (\S+)", line)
+        if not match:
+            raise InputError([f"{name}, line {len(header) + 1}: expected '# source_id:', '# text_layer_sha256:' and '# lines:' header lines"])
+        header[match.group(1)] = match.group(2)
+    first, _, last = header["lines"].partition("-")
+    body = lines[3:]
+    if body and body[-1] == "":
+        body = body[:-1]
+    if not (first.isdigit() and last.isdigit()) or int(last) - int(first) + 1 != len(body):
+        raise InputError([f"{name}, line 3: '# lines: {header['lines']}' does not match the {len(body)} lines of the excerpt"])
+    return Excerpt(path, header["source_id"], header["text_layer_sha256"], int(first), int(last), "\n".join(body))
+
+
+def squash(text: str) -> str:
+    """Compare headers without the layout the text layer adds: spaces, line breaks, hyphens
+    and the row of '%' unit signs some tables print under their header."""
+    return re.sub(r"[\s\-%]+", "", text)
+
+
+def compare(
+    excerpt: Excerpt,
+    raw_file: str,
+    columns: list[str],
+    rows: list[tuple[int, str, list[str]]],
+) -> list[str]:
+    """Problems where the transcription (rows of (line, printed label, cells)) differs from the excerpt."""
+    text = " ".join(excerpt.text.split())
+    problems: list[str] = []
+    positions = []
+    cursor = 0
+    for line, label, _ in rows:
+        match = re.compile(rf"(?<!\S){re.escape(' '.join(label.split()))}(?!\S)").search(text, cursor)
+        if match is None:
+            problems.append(f"{raw_file}, line {line}, field 'row': label {label!r} not found (in order) in {rel(excerpt.path)}")
+            return problems
+        positions.append((match.start(), match.end()))
+        cursor = match.end()
+    header = text[: positions[0][0]] if positions else ""
+    if squash("".join(columns)) not in squash(header):
+        problems.append(f"{raw_file}, line 1 (header): columns {columns} do not match the header in {rel(excerpt.path)}")
+    for index, (line, label, cells) in enumerate(rows):
+        end = positions[index + 1][0] if index + 1 < len(rows) else len(text)
+        printed = text[positions[index][1] : end].split()
+        if printed != cells:
+            for column, typed, seen in zip(columns, cells, printed + [""] * len(cells)):
+                if typed != seen:
+                    problems.append(
+                        f"{raw_file}, line {line}, field '{column}': transcribed {typed!r}, "
+                        f"excerpt {rel(excerpt.path)} reads {seen!r}"
+                    )
+            if len(printed) != len(cells):
+                problems.append(
+                    f"{raw_file}, line {line}: {len(cells)} cells transcribed, "
+                    f"excerpt {rel(excerpt.path)} has {len(printed)} after {label!r}"
+                )
+    return problems
