@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from pipelines import excerpts
-from pipelines.common import RAW, InputError, RawRow, raw_columns, read_raw_csv, rel
+from pipelines.common import RAW, InputError, RawRow, field_names, raw_columns, read_raw_csv, rel
 
 SOURCE_ID = "ipsos-io-2025-06-navo"
 FOLDER = RAW / SOURCE_ID
@@ -95,6 +95,11 @@ def load_yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def text_layer_sha256() -> str:
+    sources = read_raw_csv(RAW / "reference" / "sources.csv", field_names("sources"))
+    return next(raw.cells["text_layer_sha256"] for raw in sources if raw.cells["source_id"] == SOURCE_ID)
+
+
 def bool_text(flag: object) -> str:
     return "true" if flag else "false"
 
@@ -118,6 +123,11 @@ def table_results(stem: str) -> list[dict[str, str]]:
     )
     if excerpt.source_id != SOURCE_ID:
         problems.append(f"{rel(excerpt.path)}, line 1: source_id {excerpt.source_id!r} is not {SOURCE_ID!r}")
+    if excerpt.text_layer_sha256 != text_layer_sha256():
+        problems.append(
+            f"{rel(excerpt.path)}, line 2: text_layer_sha256 differs from the one data/raw/reference/sources.csv "
+            f"gives for {SOURCE_ID}: the excerpt is not from the text layer the package names"
+        )
     pattern = r"\d+%" if meta["values"] == "percent" else r"\d+"
     out = []
     for raw in raw_rows:
@@ -197,7 +207,7 @@ def text_results() -> list[dict[str, str]]:
             elif bases.get(cells["question_id"]):
                 base_n = int(bases[cells["question_id"]])
         out.append(result(
-            raw, "printed", value=value, base_n=base_n,
+            raw, "", value=value, base_n=base_n,
             question_id=cells["question_id"], wave=cells["wave"], wave_label="juni 2025",
             group=cells["group"], party_id="" if cells["group"] == "total" else cells["group"],
             item=cells["item"], item_en=cells["item_en"], answer=cells["answer"], answer_en=cells["answer_en"],
@@ -240,7 +250,7 @@ def claims() -> list[dict[str, str]]:
             problems.append(f"{raw.file}, line {raw.line}, field 'quote': does not contain the printed value {cells['printed']!r}")
         key = {k: cells[k] for k in ("question_id", "wave", "group", "item", "answer")}
         out.append(staged(
-            raw, "printed", claim_id=cells["claim_id"], source_id=SOURCE_ID, locator=cells["locator"],
+            raw, "", claim_id=cells["claim_id"], source_id=SOURCE_ID, locator=cells["locator"],
             quote=cells["quote"], printed=cells["printed"], claimed_value=fmt(value), comparator=comparator,
             approximate=bool_text(approximate), refers_to="poll_results",
             refers_key=json.dumps(key, ensure_ascii=False), discrepancy_id=cells["discrepancy_id"], note=cells["note"],

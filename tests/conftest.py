@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import subprocess
@@ -60,3 +62,32 @@ def snapshot(repo: Path) -> dict[str, bytes]:
 def repo(tmp_path: Path) -> Path:
     """A fresh copy of this repository to break things in."""
     return copy_repo(ROOT, tmp_path / "repo")
+
+
+def line_of(path: Path, key: str) -> int:
+    """Line number (1-based) of the record whose first cell is `key`."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.split(",", 1)[0] == key:
+            return number
+    raise AssertionError(f"{key} not in {path}")
+
+
+def set_cell(path: Path, key: str, field: str, value: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    target = next(row for row in rows if next(iter(row.values())) == key)
+    target[field] = value
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def fails_cleanly(repo: Path, expected: list[str]) -> str:
+    before = snapshot(repo)
+    result = dvc_repro(repo)
+    assert result.returncode != 0, result.stdout
+    for text in expected:
+        assert text in result.stderr, result.stderr
+    assert snapshot(repo) == before, "a failed run changed published files"
+    return result.stderr
