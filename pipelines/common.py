@@ -165,15 +165,30 @@ def read_staged(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+# Published fields that come from the cell of a printed table (the others come from its row,
+# its column or its sidecar), so a problem with them is fixed in that raw column.
+CELL_FIELDS = {
+    "value_pct", "value_status", "printed", "comparator", "indicative", "base_n", "ci95_low_pct",
+    "ci95_high_pct", "position", "cell_status", "value", "evidence_quote",
+}
+
+
 def where(row: dict[str, str], field: str | None = None) -> str:
     """'file, line N, field F' for a staged row: where a person fixes the problem."""
     text = f"{row.get('raw_file') or '?'}, line {row.get('raw_line') or '?'}"
-    if field:
-        raw_column = row.get("raw_column") or field
+    raw_column = row.get("raw_column")
+    if field and raw_column and field in CELL_FIELDS:
         text += f", field '{raw_column}'"
         if raw_column != field:
             text += f" (published as '{field}')"
+    elif field and raw_column:
+        text += f" (published field '{field}', from the sidecar)"
+    elif field:
+        text += f", field '{field}'"
     return text
+
+
+MAX_SHOWN = 60
 
 
 def run(stage) -> None:
@@ -184,6 +199,8 @@ def run(stage) -> None:
         stage()
     except InputError as error:
         print(f"{len(error.problems)} problem(s) in the input; nothing was published:", file=sys.stderr)
-        for problem in error.problems:
+        for problem in error.problems[:MAX_SHOWN]:
             print(f"  {problem}", file=sys.stderr)
+        if len(error.problems) > MAX_SHOWN:
+            print(f"  ... and {len(error.problems) - MAX_SHOWN} more", file=sys.stderr)
         sys.exit(1)

@@ -94,3 +94,36 @@ def compare(
                     f"excerpt {rel(excerpt.path)} has {len(printed)} after {label!r}"
                 )
     return problems
+
+
+def compare_tsv(
+    excerpt: Excerpt,
+    raw_file: str,
+    columns: list[str],
+    rows: list[tuple[int, str, list[str]]],
+) -> list[str]:
+    """The same comparison for tables that the text layer keeps tab separated: every line is
+    a row label followed by one field per column, so an empty cell is an empty field."""
+    lines = [line.split("\t") for line in excerpt.text.split("\n")]
+    header = next((i for i, fields in enumerate(lines) if [f.strip() for f in fields[1:]] == columns), None)
+    if header is None:
+        return [f"{raw_file}, line 1 (header): columns {columns} are not a tab-separated header line of {rel(excerpt.path)}"]
+    problems: list[str] = []
+    cursor = header + 1
+    for line, label, cells in rows:
+        found = next((i for i in range(cursor, len(lines)) if lines[i][0].strip() == label), None)
+        if found is None:
+            problems.append(f"{raw_file}, line {line}, field 'row': label {label!r} not found (in order) in {rel(excerpt.path)}")
+            return problems
+        cursor = found + 1
+        printed = [field.strip() for field in lines[found][1:]]
+        printed += [""] * (len(columns) - len(printed))
+        if len(printed) > len(columns):
+            problems.append(f"{raw_file}, line {line}: excerpt {rel(excerpt.path)} has {len(printed)} fields after {label!r}, expected {len(columns)}")
+        for column, typed, seen in zip(columns, cells, printed):
+            if typed != seen:
+                problems.append(
+                    f"{raw_file}, line {line}, field '{column}': transcribed {typed!r}, "
+                    f"excerpt {rel(excerpt.path)} reads {seen!r}"
+                )
+    return problems

@@ -251,7 +251,7 @@ def claims() -> list[dict[str, str]]:
         key = {k: cells[k] for k in ("question_id", "wave", "group", "item", "answer")}
         out.append(staged(
             raw, "", claim_id=cells["claim_id"], source_id=SOURCE_ID, locator=cells["locator"],
-            quote=cells["quote"], printed=cells["printed"], claimed_value=fmt(value), comparator=comparator,
+            quote=cells["quote"], printed=cells["printed"], claimed_value=fmt(value), claimed_parties="", comparator=comparator,
             approximate=bool_text(approximate), refers_to="poll_results",
             refers_key=json.dumps(key, ensure_ascii=False), discrepancy_id=cells["discrepancy_id"], note=cells["note"],
         ))

@@ -5,7 +5,9 @@ disagrees, stops the pipeline.
 
 Rule for "agree": eq claims equal the value as printed; approx claims (verbal fractions,
 'circa') are within 3 percentage points; rank claims give the value's rank among the items
-of its question, wave and group (highest first).
+of its question, wave and group (highest first). Claims about the party matrices select rows
+with a filter: count claims compare the number of rows (approx: within 1.5 parties); set
+claims need exactly the named parties, includes claims at least them.
 """
 
 from __future__ import annotations
@@ -18,11 +20,40 @@ from pipelines.common import where
 from pipelines.poll import half_width
 
 APPROX_POINTS = 3.0
+APPROX_PARTIES = 1.5
 KEY = ["question_id", "wave", "group", "item", "answer"]
 
 
-def claim_outcome(claim: pd.Series, results: pd.DataFrame) -> tuple[bool | None, str]:
+def compare(observed: float, comparator: str, claimed: float, tolerance: float) -> bool:
+    return {
+        "eq": observed == claimed,
+        "approx": abs(observed - claimed) <= tolerance,
+        "gt": observed > claimed,
+        "lt": observed < claimed,
+    }[comparator]
+
+
+def selection_outcome(claim: pd.Series, table: pd.DataFrame) -> tuple[bool | None, str]:
+    """Claims about a set of rows: how many match the filter, or which parties they are."""
+    key = json.loads(claim.refers_key)
+    unknown = [column for column in key if column not in table.columns]
+    if unknown:
+        return None, f"unknown column(s) {unknown}"
+    # Claims are about parties: rows without a party (the CPB baseline) never count.
+    rows = table.loc[(table[list(key)].astype("str") == pd.Series(key, dtype="str")).all(axis=1) & table.party_id.notna()]
+    parties = set(rows.party_id)
+    if claim.comparator in ("set", "includes"):
+        claimed = set(str(claim.claimed_parties).split(";"))
+        agrees = parties == claimed if claim.comparator == "set" else claimed <= parties
+        return agrees, ";".join(sorted(parties)) or "no party"
+    return compare(len(rows), claim.comparator, float(claim.claimed_value), APPROX_PARTIES), f"{len(rows)} parties' rows"
+
+
+def claim_outcome(claim: pd.Series, frames: dict[str, pd.DataFrame]) -> tuple[bool | None, str]:
     """(agrees, observed) of one claim; agrees is None when the referred value does not exist."""
+    if claim.refers_to != "poll_results":
+        return selection_outcome(claim, frames[claim.refers_to])
+    results = frames["poll_results"]
     key = json.loads(claim.refers_key)
     match = results.loc[(results[KEY] == pd.Series(key)[KEY]).all(axis=1)]
     if match.empty or pd.isna(match.value_pct.iloc[0]):
@@ -36,28 +67,22 @@ def claim_outcome(claim: pd.Series, results: pd.DataFrame) -> tuple[bool | None,
         ]
         rank = int((peers.value_pct > value).sum()) + 1
         return rank == claimed, f"rank {rank}"
-    if claim.comparator == "approx":
-        return abs(value - claimed) <= APPROX_POINTS, f"{value:g}"
-    if claim.comparator == "gt":
-        return value > claimed, f"{value:g}"
-    if claim.comparator == "lt":
-        return value < claimed, f"{value:g}"
-    return value == claimed, f"{value:g}"
+    return compare(value, claim.comparator, claimed, APPROX_POINTS), f"{value:g}"
 
 
 def claim_problems(frames: dict[str, pd.DataFrame], rows: dict[str, list[dict[str, str]]]) -> list[str]:
     problems = []
-    claims, results = frames["claims"], frames["poll_results"]
-    for index, claim in claims.iterrows():
-        agrees, observed = claim_outcome(claim, results)
+    for index, claim in frames["claims"].iterrows():
+        agrees, observed = claim_outcome(claim, frames)
         row = rows["claims"][index]
         registered = pd.notna(claim.discrepancy_id)
         if agrees is None:
             problems.append(f"{where(row, 'question_id')}: claim {claim.claim_id} refers to {claim.refers_key}, which is not a published value")
         elif not agrees and not registered:
+            claimed = claim.claimed_parties if pd.notna(claim.claimed_parties) else f"{claim.claimed_value:g}"
             problems.append(
                 f"{where(row, 'printed')}: claim {claim.claim_id} says {claim.printed!r} "
-                f"({claim.comparator} {claim.claimed_value:g}) but the value is {observed}; "
+                f"({claim.comparator} {claimed}) but the value is {observed}; "
                 "fix the transcription or register the discrepancy"
             )
         elif agrees and registered:

@@ -122,7 +122,32 @@ POLL_RESULTS = [
              multiple_answers_within_bounds),
 ]
 
-CHECKS: dict[str, list[pa.Check]] = {"sources": SOURCES, "parties": PARTIES, "poll_results": POLL_RESULTS}
+# Positions each matrix's legend allows (Tabel 5 adds check marks and 'not costed').
+LEGENDS = {
+    "threat_perception": {"threat", "unclear_or_not_mentioned", "no_threat"},
+    "friends_orientation": {"for", "unclear_or_not_mentioned", "against"},
+    "ukraine_support": {"for", "unclear_or_not_mentioned", "against"},
+    "capabilities": {"mentioned", "unclear_or_not_mentioned"},
+    "finances": {"for", "unclear_or_not_mentioned", "against", "mentioned", "not_costed_by_cpb"},
+    "societal_resilience": {"for", "unclear_or_not_mentioned", "against"},
+}
+PARTY_COUNT = 15
+
+PARTY_POSITIONS = [
+    row_rule("every item of a matrix has exactly one cell for each of the 15 parties", ("party_id",),
+             lambda df: df.groupby(["table_id", "item"]).party_id.transform("nunique").eq(PARTY_COUNT)
+             & df.groupby(["table_id", "item"]).party_id.transform("size").eq(PARTY_COUNT)),
+    row_rule("the position is one of its table's legend", ("position",),
+             lambda df: df.position.isna() | pd.Series([p in LEGENDS[t] for t, p in zip(df.table_id, df.position)], index=df.index)),
+    row_rule("a lost cell has no position; any other cell has one", ("position",),
+             lambda df: df.position.isna() == (df.cell_status == "lost")),
+    row_rule("a position from the prose has its evidence quote, and only then", ("evidence_quote",),
+             lambda df: df.evidence_quote.notna() == (df.cell_status == "from_text")),
+]
+
+CHECKS: dict[str, list[pa.Check]] = {
+    "sources": SOURCES, "parties": PARTIES, "poll_results": POLL_RESULTS, "party_positions": PARTY_POSITIONS,
+}
 
 
 def prepare(name: str, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from typing import Callable
 
-from pipelines import poll
+from pipelines import matrices, poll
 from pipelines.common import (
     PROVENANCE,
     RAW,
@@ -56,7 +56,11 @@ BUILDERS: dict[str, list[Callable[[], list[StagedRow]]]] = {
     "poll_questions": [poll.questions],
     "poll_results": [poll.results],
     "poll_method": [poll.method],
-    "claims": [poll.claims],
+    "party_positions": [matrices.party_positions],
+    "party_fiscal_projections": [matrices.party_fiscal_projections],
+    "financial_figures": [lambda: matrices.prose_rows("financial_figures", "financial_figures.csv", "amount")],
+    "spending_norms": [lambda: matrices.prose_rows("spending_norms", "spending_norms.csv", "pct_gdp")],
+    "claims": [poll.claims, matrices.claims],
     "discrepancies": [discrepancies],
 }
 
@@ -75,7 +79,8 @@ def main() -> None:
             except InputError as error:
                 problems.extend(error.problems)
     if problems:
-        raise InputError(problems)
+        # A builder shared by two resources reports its problems once for each.
+        raise InputError(list(dict.fromkeys(problems)))
     shutil.rmtree(STAGING, ignore_errors=True)
     for name, rows in staged.items():
         header = [*field_names(name), *PROVENANCE]

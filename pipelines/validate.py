@@ -64,8 +64,10 @@ def structural_problems(names: list[str], rows: dict[str, list[dict[str, str]]])
                 key = table_schema(task.name)["primaryKey"]
                 key = [key] if isinstance(key, str) else key
                 first = next(r for r in table if all(r[k] == row[k] for k in key))
+                # in a melted table the key comes from the row label and the column header
+                field = None if row.get("raw_column") else key[0]
                 problems.append(
-                    f"{where(row, key[0])}: duplicate key {[row[k] for k in key]}, "
+                    f"{where(row, field)}: duplicate key {[row[k] for k in key]}, "
                     f"already on line {first['raw_line']}"
                 )
             elif error.type == "foreign-key":

@@ -42,3 +42,23 @@ def test_readme_example_runs(code: str, capsys: pytest.CaptureFixture[str]) -> N
     finally:
         os.chdir(cwd)
     assert capsys.readouterr().out.strip(), "the example prints what it loaded"
+
+
+def coverage_rows(readme: str) -> dict[str, tuple[int, int, int]]:
+    """The README's Clingendael coverage table: locator -> (transcribed, from_text, lost)."""
+    found = re.findall(r"^\| (Tabel \d) \| [a-z_]+ \| (\d+) \| (\d+) \| (\d+) \| \d+ \|$", readme, re.M)
+    return {table: (int(a), int(b), int(c)) for table, a, b, c in found}
+
+
+def test_readme_coverage_counts_match_the_data() -> None:
+    import csv
+    from collections import Counter
+
+    with (ROOT / "data/party_positions.csv").open(encoding="utf-8") as handle:
+        counts = Counter((row["locator"], row["cell_status"]) for row in csv.DictReader(handle))
+    actual = {t: (counts[(t, "transcribed")], counts[(t, "from_text")], counts[(t, "lost")]) for t, _ in counts}
+    assert coverage_rows(README) == actual
+
+
+def test_stale_coverage_count_is_detected() -> None:
+    assert coverage_rows(README.replace("| Tabel 2 | friends_orientation | 0 | 35 | 100 |", "| Tabel 2 | friends_orientation | 0 | 36 | 99 |"))["Tabel 2"] == (0, 36, 99)

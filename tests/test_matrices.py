@@ -1,0 +1,161 @@
+"""Each check on the Clingendael party matrices catches the error it is for, on a broken copy,
+and the transcription agrees with an independent second reading."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, fails_cleanly, line_of
+
+FOLDER = "data/raw/clingendael-2025-10-kantelpunt"
+SHARED_TEXT = ROOT.parent / "shared" / "sources" / "clingendael-2025-10-kantelpunt.txt"
+PARTIES = ["BBB", "CDA", "CU", "D66", "DENK", "FVD", "GL-PvdA", "JA21", "NSC", "PvdD", "PVV", "SGP", "SP", "Volt", "VVD"]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def in_both(repo: Path, stem: str, raw_old: str, raw_new: str) -> None:
+    """A change in the raw table and its excerpt alike: the source itself says something else."""
+    edit(repo / FOLDER / f"{stem}.csv", raw_old, raw_new)
+    edit(repo / FOLDER / f"{stem}.excerpt.txt", raw_old.replace(",", "\t"), raw_new.replace(",", "\t"))
+
+
+def test_changed_colour_is_caught_by_the_excerpt(repo: Path) -> None:
+    raw = repo / FOLDER / "tabel_1.csv"
+    line = line_of(raw, "Iran")
+    edit(raw, "Iran,Red,Red,Red,Grey", "Iran,Red,Red,Red,Red")
+    fails_cleanly(repo, [f"tabel_1.csv, line {line}, field 'D66': transcribed 'Red', excerpt", "reads 'Grey'"])
+
+
+def test_shifted_check_mark_is_caught_by_the_excerpt(repo: Path) -> None:
+    raw = repo / FOLDER / "tabel_4.csv"
+    line = line_of(raw, "Ruimtevaart")
+    edit(raw, "Ruimtevaart,✓,,,,,,✓,✓", "Ruimtevaart,✓,,,,,✓,,✓")
+    fails_cleanly(repo, [f"tabel_4.csv, line {line}, field 'FVD': transcribed '✓'", f"tabel_4.csv, line {line}, field 'GL-PvdA': transcribed ''"])
+
+
+def test_value_outside_the_legend_is_caught(repo: Path) -> None:
+    line = line_of(repo / FOLDER / "tabel_6.csv", "Herinvoering opkomstplicht")
+    in_both(repo, "tabel_6", "Herinvoering opkomstplicht,Red", "Herinvoering opkomstplicht,Blue")
+    fails_cleanly(repo, [f"tabel_6.csv, line {line}, field 'BBB': 'Blue' is not in the legend of Tabel 6"])
+
+
+def test_duplicated_item_row_is_caught(repo: Path) -> None:
+    raw, excerpt = repo / FOLDER / "tabel_4.csv", repo / FOLDER / "tabel_4.excerpt.txt"
+    drones = next(line for line in raw.read_text(encoding="utf-8").splitlines() if line.startswith("Drones,"))
+    raw.write_text(raw.read_text(encoding="utf-8") + drones + "\n", encoding="utf-8")
+    excerpt.write_text(excerpt.read_text(encoding="utf-8").replace("# lines: 202-206", "# lines: 202-207") + drones.replace(",", "\t") + "\n", encoding="utf-8")
+    fails_cleanly(repo, [f"tabel_4.csv, line 6: duplicate key ['capabilities', 'Drones', 'bbb'], already on line 3"])
+
+
+def test_unresolved_lost_cell_is_caught(repo: Path) -> None:
+    lost = repo / FOLDER / "lost_cells.csv"
+    lines = lost.read_text(encoding="utf-8").splitlines()
+    lost.write_text("\n".join(line for line in lines if not line.startswith("Tabel 3,Militair,SGP,")) + "\n", encoding="utf-8")
+    line = line_of(repo / FOLDER / "tabel_3.csv", "Militair")
+    fails_cleanly(repo, [f"tabel_3.csv, line {line}, field 'SGP': the cell is empty (lost) and lost_cells.csv does not resolve it"])
+
+
+def test_lost_cell_resolved_twice_is_caught(repo: Path) -> None:
+    lost = repo / FOLDER / "lost_cells.csv"
+    lines = lost.read_text(encoding="utf-8").splitlines()
+    twice = next(line for line in lines if line.startswith("Tabel 2,Versterken VN,CU,"))
+    lost.write_text("\n".join([*lines, twice]) + "\n", encoding="utf-8")
+    fails_cleanly(repo, [f"lost_cells.csv, line {len(lines) + 1}: cell ('Tabel 2', 'Versterken VN', 'CU') is resolved twice"])
+
+
+def test_position_from_text_needs_its_quote(repo: Path) -> None:
+    lost = repo / FOLDER / "lost_cells.csv"
+    text = lost.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("Tabel 2,Versterken VN,CU,"))
+    lost.write_text(text.replace(old, old.replace("Tabel 2,Versterken VN,CU,,", "Tabel 2,Versterken VN,CU,for,"), 1), encoding="utf-8")
+    fails_cleanly(repo, ["lost_cells.csv", "field 'evidence_quote': a position from the prose needs its quote"])
+
+
+def test_position_outside_the_tables_legend_is_caught(repo: Path) -> None:
+    lost = repo / FOLDER / "lost_cells.csv"
+    edit(lost, "Tabel 3,Fysieke inzet,VVD,for,", "Tabel 3,Fysieke inzet,VVD,threat,")
+    fails_cleanly(repo, ["field 'position': 'threat' is not a position of the Tabel 3 legend"])
+
+
+def test_prose_claim_against_a_changed_matrix_fails(repo: Path) -> None:
+    in_both(repo, "tabel_1", "Venezuela,Red,Grey", "Venezuela,Red,Red")
+    fails_cleanly(repo, ["claim clingendael-venezuela says 'Alleen BBB' (set bbb) but the value is bbb;cda"])
+
+
+def test_registered_discrepancy_that_no_longer_disagrees_fails(repo: Path) -> None:
+    in_both(repo, "tabel_1", "Hybride dreigingen,Red,Red,Red,Red,Grey,Grey", "Hybride dreigingen,Red,Red,Red,Red,Grey,Red")
+    fails_cleanly(repo, ["claim clingendael-hybrid agrees with the value", "but names discrepancy clingendael-hybrid-fvd"])
+
+
+def test_count_claim_is_checked(repo: Path) -> None:
+    in_both(repo, "tabel_6", "Meer ruimte voor defensie,Green,Green,Green,Green", "Meer ruimte voor defensie,Grey,Grey,Grey,Green")
+    fails_cleanly(repo, ["claim clingendael-space says 'Ongeveer de helft' (approx 7.5) but the value is 4 parties' rows"])
+
+
+def test_debt_projection_must_be_a_percentage(repo: Path) -> None:
+    line = line_of(repo / FOLDER / "tabel_5.csv", "2060 (% van bbp)")
+    in_both(repo, "tabel_5", "124%", "124")
+    fails_cleanly(repo, [f"tabel_5.csv, line {line}, field 'BBB': '124' is not a percentage like 49,6%"])
+
+
+def test_money_amount_must_be_the_printed_number(repo: Path) -> None:
+    figures = repo / FOLDER / "financial_figures.csv"
+    edit(figures, ",19.3,EUR,", ",13.9,EUR,")
+    fails_cleanly(repo, ["financial_figures.csv, line 3, field 'amount': '13.9' is not the number printed in '19,3 miljard'"])
+
+
+def published(name: str) -> list[dict[str, str]]:
+    return rows(ROOT / "data" / f"{name}.csv")
+
+
+def test_every_matrix_is_complete() -> None:
+    cells = Counter((r["table_id"], r["item"]) for r in published("party_positions"))
+    assert set(cells.values()) == {15}
+    tables = {r["table_id"] for r in published("party_positions")}
+    assert len(tables) == 6
+
+
+def test_printed_cells_match_the_second_transcription() -> None:
+    theirs = {(r["table"], r["item"].removeprefix("<i>").removesuffix("</i>"), r["party"]): r["value"] for r in rows(ROOT / FOLDER / "second_transcription_cells.csv")}
+    ours = {(str(t), r["row"], p): r[p] for t in range(1, 7) for r in rows(ROOT / FOLDER / f"tabel_{t}.csv") for p in PARTIES}
+    section_rows = {key for key, value in ours.items() if key not in theirs and value == ""}
+    assert {key: value for key, value in ours.items() if key not in section_rows} == theirs
+
+
+def test_lost_cells_follow_both_readings() -> None:
+    """Where the two readings agree, that position is published; where they disagree, the
+    cell is published as lost."""
+    second = {(f"Tabel {r['table']}", r["item"].replace(" ⁹", ""), r["party"]): r["position"] for r in rows(ROOT / FOLDER / "second_reading_lost_cells.csv")}
+    ours = {(r["table"], r["item"], r["party"]): r for r in rows(ROOT / FOLDER / "lost_cells.csv")}
+    assert ours.keys() == second.keys()
+    for key, row in ours.items():
+        if (row["position"] or "LOST") != second[key]:
+            assert row["position"] == "" and "readings disagree" in row["note"], key
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.replace("**", "").replace("*", "").split())
+
+
+@pytest.mark.skipif(not SHARED_TEXT.is_file(), reason="the shared text layer is not beside this clone")
+def test_every_quote_is_verbatim_in_the_text_layer() -> None:
+    text = normalised(SHARED_TEXT.read_text(encoding="utf-8"))
+    quotes = [r["evidence_quote"] for r in published("party_positions")]
+    quotes += [r["quote"] for name in ("claims", "financial_figures", "spending_norms", "party_fiscal_projections") for r in published(name) if r["source_id"] == "clingendael-2025-10-kantelpunt"]
+    quotes += [q for r in published("discrepancies") if r["source_id"] == "clingendael-2025-10-kantelpunt" for q in (r["left_quote"], r["right_quote"])]
+    missing = [q for q in quotes if q and normalised(q) not in text]
+    assert missing == []
