@@ -185,28 +185,6 @@ def party_fiscal_projections() -> list[dict]:
     return build()[1] + text_projections()
 
 
-def dutch_number(printed: str) -> float | None:
-    """The first number of a Dutch-formatted amount: '33.600' is 33600, '6,3 miljard' is 6.3."""
-    match = re.search(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?", printed)
-    return float(match.group(0).replace(".", "").replace(",", ".")) if match else None
-
-
-def prose_rows(resource: str, filename: str, value_field: str) -> list[dict]:
-    """Rows typed in the published columns (money figures, spending norms), each checked
-    against its own printed words: the quote contains them and they state the typed value."""
-    rows = read_raw_csv(FOLDER / filename, raw_columns(resource))
-    problems = []
-    for raw in rows:
-        if raw.cells["printed"] not in raw.cells["quote"]:
-            problems.append(f"{raw.file}, line {raw.line}, field 'quote': does not contain the printed value {raw.cells['printed']!r}")
-        typed = raw.cells[value_field]
-        if dutch_number(raw.cells["printed"]) != (float(typed) if re.fullmatch(r"\d+(\.\d+)?", typed) else typed):
-            problems.append(f"{raw.file}, line {raw.line}, field '{value_field}': {typed!r} is not the number printed in {raw.cells['printed']!r}")
-    if problems:
-        raise InputError(problems)
-    return [staged(raw, "", **raw.cells, source_id=SOURCE_ID) for raw in rows]
-
-
 def claims() -> list[dict]:
     """Countable prose claims about the matrices: a filter on a resource, and either the set of
     parties it yields or how many rows match."""

@@ -13,6 +13,8 @@ claims need exactly the named parties, includes claims at least them.
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -105,5 +107,129 @@ def derived_problems(frames: dict[str, pd.DataFrame], rows: dict[str, list[dict[
     return problems
 
 
+@dataclass(frozen=True)
+class Derived:
+    """One recomputation or consistency check: what the documents state against what follows."""
+
+    check_id: str
+    description: str
+    expected: str
+    observed: str
+    agrees: bool
+    row: dict[str, str]
+
+
+def decimals(printed: str) -> int:
+    match = re.search(r"\d+(?:,(\d+))?", printed)
+    return len(match.group(1) or "") if match else 0
+
+
+def lookup(frames: dict[str, pd.DataFrame], rows: dict[str, list[dict[str, str]]], resource: str, key: str, value: str):
+    frame = frames[resource]
+    index = frame.index[frame[key] == value]
+    if len(index) != 1:
+        raise KeyError(f"{resource} has no single row with {key} = {value!r}")
+    return frame.loc[index[0]], rows[resource][index[0]]
+
+
+def derived_checks(frames: dict[str, pd.DataFrame], rows: dict[str, list[dict[str, str]]]) -> list[Derived]:
+    """Derived figures recomputed from their stated inputs, and facts stated more than once.
+
+    Agreement rules: a recomputed share agrees when it rounds to the stated share at the
+    number of decimals printed ('2,5%': one decimal); 'zo'n' (approx) within 0.5 points;
+    'ruim' (gt) when above. A product of a share and a total must be exact.
+    """
+    checks: list[Derived] = []
+    for index, share in frames["fair_shares"].iterrows():
+        row = rows["fair_shares"][index]
+        stated, computed = share.stated_share_pct, share.computed_share_pct
+        checks.append(Derived(
+            f"fair-share-{share.fair_share_id}", f"{share.fair_share_id}: stated share against 100 × {row['nl_printed']} / {row['total_printed']}",
+            row["stated_printed"], f"{computed:.2f}%", round(computed, decimals(row["stated_printed"])) == stated, row,
+        ))
+    force = {r["requirement_id"]: (frames["force_requirements"].loc[i], r) for i, r in enumerate(rows["force_requirements"])}
+    for requirement_id, (req, row) in force.items():
+        derived = row["derived_from"]
+        match = re.fullmatch(r"([a-z0-9-]+) × (\d+(?:\.\d+)?)%", derived)
+        if match:
+            total = force[match.group(1)][0].quantity
+            product = total * float(match.group(2)) / 100
+            checks.append(Derived(
+                f"force-{requirement_id}", f"{requirement_id} = {match.group(2)}% of {match.group(1)}",
+                f"{product:g}", f"{req.quantity:g}", product == req.quantity, row,
+            ))
+    if {"iob-nl-standby-share", "iob-nl-standby-eu", "iob-nl-standby-nato"} <= force.keys():
+        share, row = force["iob-nl-standby-share"]
+        active = 33600
+        computed = 100 * (force["iob-nl-standby-eu"][0].quantity + force["iob-nl-standby-nato"][0].quantity) / active
+        checks.append(Derived("force-standby-share", "stand-by share = (EU + NATO stand-by) / 33.600 active military, 'ruim' = above",
+                              f"> {share.quantity:g}%", f"{computed:.2f}%", computed > share.quantity, row))
+    if {"iob-nato-nfm-tier-1", "iob-nato-nfm-tier-2", "nato-300000-one-month"} <= force.keys():
+        within_month, row = force["nato-300000-one-month"]
+        tiers = force["iob-nato-nfm-tier-1"][0].quantity + force["iob-nato-nfm-tier-2"][0].quantity
+        checks.append(Derived("force-nfm-tiers-within-a-month", "troops deployable within a month (footnote 337) = NATO Force Model tiers 1 + 2",
+                              f"{within_month.quantity:g}", f"{tiers:g}", tiers == within_month.quantity, row))
+    contributions = {r["contribution_id"]: (frames["mission_contributions"].loc[i], r) for i, r in enumerate(rows["mission_contributions"])}
+    if {"iob-eu-rdc-share", "iob-nl-rdc-commitment", "iob-eu-rdc"} <= contributions.keys() | force.keys():
+        share, row = contributions["iob-eu-rdc-share"]
+        computed = 100 * force["iob-nl-rdc-commitment"][0].quantity / force["iob-eu-rdc"][0].quantity
+        checks.append(Derived("contribution-rdc-share", "Dutch share of the EU Rapid Deployment Capacity = 150 / 5.000, 'zo'n' within 0.5 points",
+                              f"{share.value:g}%", f"{computed:.2f}%", abs(computed - share.value) <= 0.5, row))
+    checks += consistency_checks(frames, rows)
+    return checks
+
+
+def consistency_checks(frames: dict[str, pd.DataFrame], rows: dict[str, list[dict[str, str]]]) -> list[Derived]:
+    """A fact stated in several places (or documents) must be stated the same way."""
+    checks = []
+    norms = frames["spending_norms"]
+    nato_2pct = norms[(norms.organisation == "NATO") & (norms.pct_gdp == 2) & (norms.component == "total")]
+    for column, label in (("agreed_year", "year the NATO 2% norm was agreed"), ("nl_first_met_year", "year the Netherlands first met 2%")):
+        stated = nato_2pct[column].dropna()
+        if len(stated) > 1:
+            values = sorted({int(v) for v in stated})
+            row = rows["spending_norms"][stated.index[0]]
+            checks.append(Derived(f"consistent-{column.replace('_', '-')}-nato-2pct", f"every statement gives the same {label}",
+                                  "one year", ", ".join(map(str, values)), len(values) == 1, row))
+    force = frames["force_requirements"]
+    rdc = force[force.requirement_id.str.startswith("iob-eu-rdc") & force.readiness_days_max.notna()]
+    if len(rdc) > 1:
+        values = sorted({int(v) for v in rdc.readiness_days_max})
+        checks.append(Derived("consistent-eu-rdc-readiness", "every statement gives the same readiness window for the EU rapid reaction force",
+                              "one window", " vs ".join(f"{v} days" for v in values), len(values) == 1, rows["force_requirements"][rdc.index[0]]))
+    contributions = frames["mission_contributions"]
+    eu_military = contributions[(contributions.organisation == "EU") & (contributions.mission_type == "military_missions")
+                                & (contributions.relative_to_fair_share != "not_stated") & contributions.period_start.notna()]
+    for year in range(2015, 2025):
+        covering = eu_military[(eu_military.period_start <= year) & (eu_military.period_end.fillna(year) >= year)]
+        verdicts = set(covering.relative_to_fair_share)
+        if len(verdicts) > 1:
+            checks.append(Derived(f"consistent-eu-military-{year}", f"{year} is classified once relative to the EU military fair share",
+                                  "one classification", " and ".join(sorted(verdicts)), False, rows["mission_contributions"][covering.index[0]]))
+    return checks
+
+
+def derived_problems_registered(frames: dict[str, pd.DataFrame], rows: dict[str, list[dict[str, str]]]) -> list[str]:
+    """Failing derived checks must be registered in discrepancies (check_ids), passing ones not."""
+    registered = {}
+    for index, discrepancy in frames["discrepancies"].iterrows():
+        for check_id in str(discrepancy.check_ids).split(";") if pd.notna(discrepancy.check_ids) else []:
+            registered[check_id.strip()] = (discrepancy.discrepancy_id, rows["discrepancies"][index])
+    problems = []
+    seen = set()
+    for check in derived_checks(frames, rows):
+        seen.add(check.check_id)
+        if not check.agrees and check.check_id not in registered:
+            problems.append(f"{where(check.row)}: check {check.check_id} fails ({check.description}: expected {check.expected}, "
+                            f"observed {check.observed}); fix the transcription or register the discrepancy")
+        elif check.agrees and check.check_id in registered:
+            problems.append(f"{where(registered[check.check_id][1], 'check_ids')}: check {check.check_id} passes "
+                            f"(observed {check.observed}) but discrepancy {registered[check.check_id][0]} names it")
+    for check_id, (discrepancy_id, row) in registered.items():
+        if check_id not in seen:
+            problems.append(f"{where(row, 'check_ids')}: discrepancy {discrepancy_id} names check {check_id}, which does not exist")
+    return problems
+
+
 def problems(frames: dict[str, pd.DataFrame], rows: dict[str, list[dict[str, str]]]) -> list[str]:
-    return claim_problems(frames, rows) + derived_problems(frames, rows)
+    return claim_problems(frames, rows) + derived_problems(frames, rows) + derived_problems_registered(frames, rows)

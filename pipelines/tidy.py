@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from typing import Callable
 
-from pipelines import matrices, poll
+from pipelines import matrices, poll, prose
 from pipelines.common import (
     PROVENANCE,
     RAW,
@@ -58,8 +58,7 @@ BUILDERS: dict[str, list[Callable[[], list[StagedRow]]]] = {
     "poll_method": [poll.method],
     "party_positions": [matrices.party_positions],
     "party_fiscal_projections": [matrices.party_fiscal_projections],
-    "financial_figures": [lambda: matrices.prose_rows("financial_figures", "financial_figures.csv", "amount")],
-    "spending_norms": [lambda: matrices.prose_rows("spending_norms", "spending_norms.csv", "pct_gdp")],
+    **{name: [lambda name=name: prose.collect(name)] for name in prose.CHECKS},
     "claims": [poll.claims, matrices.claims],
     "discrepancies": [discrepancies],
 }

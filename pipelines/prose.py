@@ -1,0 +1,109 @@
+"""Builders for values typed from prose: each raw row has the published columns (less
+source_id, which its folder gives) plus the words as printed and the verbatim quote.
+
+Every row is checked against its own words before anything else: the quote contains the
+printed words, and the typed number is the number those words state (Dutch formats:
+'33.600' is 33600, '6,3 miljard' is 6.3, 'dertig' is 30).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.common import RAW, InputError, raw_columns, read_raw_csv
+from pipelines.poll import staged
+
+NUMBER_WORDS = {
+    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,
+    "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
+    "zestien": 16, "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "honderd": 100,
+}
+
+
+def dutch_number(printed: str) -> float | None:
+    """The first number in Dutch-formatted words: '33.600' is 33600, '6,3 miljard' is 6.3."""
+    match = re.search(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?", printed)
+    if match:
+        return float(match.group(0).replace(".", "").replace(",", "."))
+    for word in re.findall(r"[a-zé]+", printed.lower()):
+        if word in NUMBER_WORDS:
+            return float(NUMBER_WORDS[word])
+    return None
+
+
+def check_number(raw, field: str, printed_field: str = "printed") -> str | None:
+    """A problem if the typed number is not the number its printed words state."""
+    typed, printed = raw.cells[field], raw.cells[printed_field]
+    stated = dutch_number(printed)
+    if typed == "" and stated is None:
+        return None
+    try:
+        same = stated is not None and float(typed) == stated
+    except ValueError:
+        same = False
+    if not same:
+        return f"{raw.file}, line {raw.line}, field '{field}': {typed!r} is not the number printed in {raw.cells[printed_field]!r}"
+    return None
+
+
+def rows(
+    source_id: str,
+    resource: str,
+    filename: str,
+    numbers: dict[str, str],
+    quotes: dict[str, str] | None = None,
+    derive=None,
+) -> list[dict]:
+    """Rows of `resource` typed in data/raw/<source_id>/<filename>.
+
+    numbers: typed number field -> the field with its printed words;
+    quotes: printed-words field -> the quote field that must contain them (default printed -> quote);
+    derive: a function adding derived fields to a row's cells.
+    """
+    columns = [c for c in raw_columns(resource) if not (derive and c in derive.fields)]
+    records = read_raw_csv(RAW / source_id / filename, columns)
+    problems = []
+    for raw in records:
+        for printed, quote in (quotes or {"printed": "quote"}).items():
+            if raw.cells[printed] and raw.cells[printed] not in raw.cells[quote]:
+                problems.append(f"{raw.file}, line {raw.line}, field '{quote}': does not contain the printed words {raw.cells[printed]!r}")
+        problems += [p for field, printed in numbers.items() if (p := check_number(raw, field, printed))]
+    if problems:
+        raise InputError(problems)
+    return [staged(raw, "", **raw.cells, **(derive(raw.cells) if derive else {}), source_id=source_id) for raw in records]
+
+
+def computed_share(cells: dict[str, str]) -> dict[str, str]:
+    return {"computed_share_pct": f"{100 * float(cells['nl_value']) / float(cells['total_value']):.2f}"}
+
+
+computed_share.fields = ("computed_share_pct",)
+
+
+# How each prose resource is checked: typed number -> its printed words; printed words -> the
+# quote that must contain them; derived fields.
+CHECKS = {
+    "fair_shares": (
+        {"nl_value": "nl_printed", "total_value": "total_printed", "stated_share_pct": "stated_printed"},
+        {"stated_printed": "quote", "nl_printed": "inputs_quote", "total_printed": "inputs_quote"},
+        computed_share,
+    ),
+    "mission_contributions": ({"value": "printed"}, None, None),
+    "force_requirements": ({"quantity": "quantity_printed"}, {"quantity_printed": "quote"}, None),
+    "financial_figures": ({"amount": "printed"}, None, None),
+    "spending_norms": ({"pct_gdp": "printed"}, None, None),
+    "industry_shares": ({"share_pct": "printed"}, None, None),
+}
+
+
+def collect(resource: str) -> list[dict]:
+    """The rows of a prose resource from every source folder that has a file for it."""
+    out, problems = [], []
+    for path in sorted(RAW.glob(f"*/{resource}.csv")):
+        try:
+            out += rows(path.parent.name, resource, path.name, *CHECKS[resource])
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    return out
