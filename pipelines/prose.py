@@ -14,9 +14,10 @@ from pipelines.common import RAW, InputError, raw_columns, read_raw_csv
 from pipelines.poll import staged
 
 NUMBER_WORDS = {
-    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,
+    "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,
     "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
     "zestien": 16, "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "honderd": 100,
+    "helft": 50,  # 'de helft' in a percentage field: half is 50%
 }
 
 
@@ -35,6 +36,9 @@ def check_number(raw, field: str, printed_field: str = "printed") -> str | None:
     """A problem if the typed number is not the number its printed words state."""
     typed, printed = raw.cells[field], raw.cells[printed_field]
     stated = dutch_number(printed)
+    # 'een' is also the indefinite article: it counts as 1 only where 1 was typed ('een extra brigade')
+    if stated is None and typed in ("1", "1.0") and re.match(r"(?i)een\b", printed):
+        stated = 1.0
     if typed == "" and stated is None:
         return None
     try:

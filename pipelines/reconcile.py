@@ -176,6 +176,50 @@ def derived_checks(frames: dict[str, pd.DataFrame], rows: dict[str, list[dict[st
         checks.append(Derived("contribution-rdc-share", "Dutch share of the EU Rapid Deployment Capacity = 150 / 5.000, 'zo'n' within 0.5 points",
                               f"{share.value:g}%", f"{computed:.2f}%", abs(computed - share.value) <= 0.5, row))
     checks += consistency_checks(frames, rows)
+    checks += cross_document_checks(frames, rows)
+    return checks
+
+
+def one_value(check_id: str, description: str, frame: pd.DataFrame, column: str, rows: list[dict[str, str]]) -> list[Derived]:
+    """Rows that state the same fact must give one value in `column` (no check for fewer than two)."""
+    stated = frame[column].dropna()
+    if len(stated) < 2:
+        return []
+    values = sorted({f"{v:g}" for v in stated})
+    sources = sorted(set(frame.loc[stated.index, "source_id"]))
+    return [Derived(check_id, f"{description} ({', '.join(sources)})", "one value", ", ".join(values), len(values) == 1, rows[stated.index[0]])]
+
+
+def cross_document_checks(frames: dict[str, pd.DataFrame], rows: dict[str, list[dict[str, str]]]) -> list[Derived]:
+    """Sums a document states, and facts that several documents state."""
+    checks = []
+    norms = frames["spending_norms"]
+    nato = norms[norms.organisation == "NATO"]
+    for source_id, part in nato.groupby("source_id"):
+        by_component = {c: part[(part.component == c) & part.agreed_year.notna()] for c in ("core_defence", "defence_related", "total")}
+        if all(len(v) for v in by_component.values()):
+            core, related = by_component["core_defence"].pct_gdp.iloc[0], by_component["defence_related"].pct_gdp.iloc[0]
+            total = by_component["total"][by_component["total"].pct_gdp > 2]
+            if len(total):
+                checks.append(Derived(f"sum-hague-norm-{source_id}", "core defence + defence-related = the total Hague norm",
+                                      f"{total.pct_gdp.iloc[0]:g}%", f"{core + related:g}%", core + related == total.pct_gdp.iloc[0],
+                                      rows["spending_norms"][total.index[0]]))
+    for component in ("core_defence", "defence_related"):
+        checks += one_value(f"consistent-hague-{component.replace('_', '-')}", f"every document gives the same NATO {component} norm",
+                            nato[nato.component == component], "pct_gdp", rows["spending_norms"])
+    force = frames["force_requirements"]
+    guideline = force[(force.unit == "pct_of_capabilities") & (force.comparator == "lt")]
+    checks += one_value("consistent-single-ally-guideline", "every statement of the single-ally guideline gives the same share", guideline, "quantity", rows["force_requirements"])
+    # a later statement may say the guideline still applies; the year it dates from is each document's earliest
+    since = guideline.loc[guideline.groupby("source_id").year.idxmin().dropna()]
+    checks += one_value("consistent-single-ally-guideline-since", "every document dates the single-ally guideline from the same year", since, "year", rows["force_requirements"])
+    figures = frames["financial_figures"].set_index("figure_id")
+    parts, whole = ["aiv-readiness-2030-fiscal-space", "aiv-readiness-2030-loans"], "iob-rearm-europe"
+    if set(parts + [whole]) <= set(figures.index):
+        total = figures.loc[parts, "amount"].sum()
+        row = rows["financial_figures"][frames["financial_figures"].index[frames["financial_figures"].figure_id == whole][0]]
+        checks.append(Derived("sum-readiness-2030-rearm-europe", "Readiness 2030 fiscal space + loans (AIV) = ReArm Europe plan (IOB)",
+                              f"{figures.loc[whole, 'amount']:g} bn", f"{total:g} bn", total == figures.loc[whole, "amount"], row))
     return checks
 
 

@@ -1,0 +1,119 @@
+"""Checks on values typed from prose (IOB, government letter, AIV) catch the errors they are
+for, on broken copies."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, fails_cleanly, line_of, set_cell
+
+IOB = "data/raw/iob-2025-samen-sterker"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_typed_number_must_be_the_printed_number(repo: Path) -> None:
+    raw = repo / IOB / "force_requirements.csv"
+    line = line_of(raw, "iob-nato-nfm-tier-2")
+    set_cell(raw, "iob-nato-nfm-tier-2", "quantity", "20000")
+    fails_cleanly(repo, [f"force_requirements.csv, line {line}, field 'quantity': '20000' is not the number printed in '200.000'"])
+
+
+def test_printed_words_must_be_in_the_quote(repo: Path) -> None:
+    raw = repo / IOB / "fair_shares.csv"
+    line = line_of(raw, "iob-eu-military")
+    set_cell(raw, "iob-eu-military", "total_printed", "1.392.300")
+    set_cell(raw, "iob-eu-military", "total_value", "1392300")
+    fails_cleanly(repo, [f"fair_shares.csv, line {line}, field 'inputs_quote': does not contain the printed words '1.392.300'"])
+
+
+def test_fair_share_is_recomputed(repo: Path) -> None:
+    """A consistent typo in input, printed input and quote still breaks the recomputation."""
+    raw = repo / IOB / "fair_shares.csv"
+    line = line_of(raw, "iob-eu-civilian")
+    edit(raw, "1118,USD 1.118 miljard", "1811,USD 1.811 miljard")
+    edit(raw, "een bbp van Nederland van USD 1.118 miljard", "een bbp van Nederland van USD 1.811 miljard")
+    fails_cleanly(repo, [f"fair_shares.csv, line {line}: check fair-share-iob-eu-civilian fails", "expected 6%, observed 9.87%"])
+
+
+def test_stand_by_requirement_is_recomputed(repo: Path) -> None:
+    raw = repo / IOB / "force_requirements.csv"
+    line = line_of(raw, "iob-nl-standby-eu")
+    edit(raw, "125,,125,troops", "120,,120,troops")
+    edit(raw, "constant 125336 militairen", "constant 120336 militairen")
+    fails_cleanly(repo, [f"force_requirements.csv, line {line}: check force-iob-nl-standby-eu fails", "expected 125, observed 120"])
+
+
+def test_unregistered_contradiction_fails(repo: Path) -> None:
+    raw = repo / IOB / "discrepancies.csv"
+    set_cell(raw, "iob-eu-rdc-readiness", "check_ids", "")
+    fails_cleanly(repo, ["check consistent-eu-rdc-readiness fails", "observed 20 days vs 30 days"])
+
+
+def test_registered_contradiction_that_no_longer_holds_fails(repo: Path) -> None:
+    norms = repo / IOB / "spending_norms.csv"
+    set_cell(norms, "iob-nato-2pct-agreed-2006", "agreed_year", "2014")
+    line = line_of(repo / IOB / "discrepancies.csv", "iob-nato-2pct-agreed-year")
+    fails_cleanly(repo, [f"discrepancies.csv, line {line}, field 'check_ids': check consistent-agreed-year-nato-2pct passes"])
+
+
+def test_discrepancy_naming_an_unknown_check_fails(repo: Path) -> None:
+    raw = repo / IOB / "discrepancies.csv"
+    set_cell(raw, "iob-eu-rdc-readiness", "check_ids", "consistent-eu-rdc-readiness;no-such-check")
+    fails_cleanly(repo, ["names check no-such-check, which does not exist"])
+
+
+def test_hague_norm_parts_must_add_up(repo: Path) -> None:
+    raw = repo / "data/raw/kamerbrief-2025-navo-top/spending_norms.csv"
+    edit(raw, "kamerbrief-hague-related,NATO,1.5,,defence_related,\"1,5 procent\"", "kamerbrief-hague-related,NATO,1.4,,defence_related,\"1,4 procent\"")
+    edit(raw, "en 1,5 procent voor bredere", "en 1,4 procent voor bredere")
+    fails_cleanly(repo, ["check sum-hague-norm-kamerbrief-2025-navo-top fails", "expected 5%, observed 4.9%",
+                         "check consistent-hague-defence-related fails"])
+
+
+def test_readiness_2030_must_match_rearm_europe(repo: Path) -> None:
+    raw = repo / "data/raw/aiv-2025-briefadvies-navo-top/financial_figures.csv"
+    edit(raw, ",150,EUR,billion,150 miljard,", ",160,EUR,billion,160 miljard,")
+    edit(raw, "mogelijk meer dan de 150 miljard", "mogelijk meer dan de 160 miljard")
+    fails_cleanly(repo, ["check sum-readiness-2030-rearm-europe fails", "expected 800 bn, observed 810 bn"])
+
+
+def test_documents_must_agree_on_when_nl_first_met_2pct(repo: Path) -> None:
+    norms = repo / "data/raw/aiv-2025-briefadvies-navo-top/spending_norms.csv"
+    set_cell(norms, "aiv-nl-first-met-2pct", "nl_first_met_year", "2023")
+    fails_cleanly(repo, ["check consistent-nl-first-met-year-nato-2pct fails", "observed 2023, 2024"])
+
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "sources"
+QUOTED = {
+    "fair_shares": ("quote", "inputs_quote"), "mission_contributions": ("quote",), "force_requirements": ("quote",),
+    "financial_figures": ("quote",), "spending_norms": ("quote",), "industry_shares": ("quote",),
+    "discrepancies": ("left_quote", "right_quote"),
+}
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared text layers are not beside this clone")
+@pytest.mark.parametrize("source_id", ["iob-2025-samen-sterker", "kamerbrief-2025-navo-top", "aiv-2025-briefadvies-navo-top"])
+def test_every_quote_is_verbatim_in_the_text_layer(source_id: str) -> None:
+    text = normalised((SHARED / f"{source_id}.txt").read_text(encoding="utf-8"))
+    missing = []
+    for name, columns in QUOTED.items():
+        with (ROOT / "data" / f"{name}.csv").open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                for column in columns:
+                    # a discrepancy between documents names the document of each side
+                    side = column.removesuffix("_quote")
+                    if (row.get(f"{side}_source_id") or row["source_id"]) == source_id:
+                        missing += [q for q in row[column].split(" … ") if q and normalised(q) not in text]
+    assert missing == []
