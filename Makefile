@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: repro test validate lock clean
+.PHONY: repro test validate docs lock clean
 
 repro: $(STAMP)
 	dvc repro
@@ -19,6 +19,11 @@ validate: $(STAMP)
 
 test: $(STAMP)
 	pytest
+
+# great-expectations Data Docs for the cross-checks, in build/data_docs/ (not committed)
+docs: $(STAMP)
+	dvc repro
+	python -m pipelines.crosscheck --docs build/data_docs
 
 $(STAMP): requirements.lock
 	rm -rf $(VENV)

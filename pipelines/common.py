@@ -19,6 +19,7 @@ SCHEMAS = ROOT / "schemas"
 PACKAGE_METADATA = SCHEMAS / "package.json"
 STAGING = ROOT / "build" / "tidy"
 VALIDATION = ROOT / "build" / "validation.json"
+CHECKS = ROOT / "build" / "checks.csv"
 DESCRIPTOR = ROOT / "datapackage.json"
 
 # Staged tables carry these columns so that any later check can name the raw cell a row
@@ -114,6 +115,7 @@ def write_atomic(path: Path, content: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; published files are for everyone
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -137,8 +139,17 @@ def package_metadata() -> dict:
     return load_json(PACKAGE_METADATA)
 
 
+# Resources that later stages make from the checks themselves, not from raw files.
+CHECK_RESOURCES = {"checks": CHECKS}
+
+
 def resource_names() -> list[str]:
     return [resource["name"] for resource in package_metadata()["resources"]]
+
+
+def data_resource_names() -> list[str]:
+    """Resources built from the raw transcriptions by `tidy`."""
+    return [name for name in resource_names() if name not in CHECK_RESOURCES]
 
 
 def table_schema(name: str) -> dict:
@@ -156,7 +167,7 @@ def raw_columns(name: str) -> list[str]:
 
 
 def staged_path(name: str) -> Path:
-    return STAGING / f"{name}.csv"
+    return CHECK_RESOURCES.get(name, STAGING / f"{name}.csv")
 
 
 def read_staged(name: str) -> list[dict[str, str]]:

@@ -18,7 +18,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.common import InputError, rel
+from pipelines.common import RAW, InputError, field_names, read_raw_csv, rel
+
+# Every comparison that passed, for the `checks` resource (written by `tidy`).
+CHECKED: list[dict[str, str]] = []
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,29 @@ def read_excerpt(path: Path) -> Excerpt:
     if not (first.isdigit() and last.isdigit()) or int(last) - int(first) + 1 != len(body):
         raise InputError([f"{name}, line 3: '# lines: {header['lines']}' does not match the {len(body)} lines of the excerpt"])
     return Excerpt(path, header["source_id"], header["text_layer_sha256"], int(first), int(last), "\n".join(body))
+
+
+def verify_source(excerpt: Excerpt, source_id: str) -> list[str]:
+    """The excerpt must say it is from `source_id`'s text layer, with the hash the sources table gives."""
+    sources = read_raw_csv(RAW / "reference" / "sources.csv", field_names("sources"))
+    known = {raw.cells["source_id"]: raw.cells["text_layer_sha256"] for raw in sources}
+    problems = []
+    if excerpt.source_id != source_id:
+        problems.append(f"{rel(excerpt.path)}, line 1: source_id {excerpt.source_id!r} is not {source_id!r}")
+    if excerpt.text_layer_sha256 != known.get(source_id):
+        problems.append(f"{rel(excerpt.path)}, line 2: text_layer_sha256 differs from the one data/raw/reference/sources.csv "
+                        f"gives for {source_id}: the excerpt is not from the text layer the package names")
+    return problems
+
+
+def record(excerpt: Excerpt, raw_file: str, cells: int, problems: list[str]) -> list[str]:
+    if not problems:
+        CHECKED.append({
+            "check_id": f"excerpt-{Path(raw_file).stem}-{excerpt.source_id}", "kind": "excerpt", "tool": "excerpt",
+            "description": f"{raw_file}: every cell equals the text layer (lines {excerpt.first_line}-{excerpt.last_line}, {rel(excerpt.path)})",
+            "status": "pass", "expected": f"{cells} cells as in the text layer", "observed": f"{cells} equal", "source_id": excerpt.source_id,
+        })
+    return problems
 
 
 def squash(text: str) -> str:
@@ -93,7 +119,7 @@ def compare(
                     f"{raw_file}, line {line}: {len(cells)} cells transcribed, "
                     f"excerpt {rel(excerpt.path)} has {len(printed)} after {label!r}"
                 )
-    return problems
+    return record(excerpt, raw_file, sum(map(len, (c for _, _, c in rows))), problems)
 
 
 def compare_tsv(
@@ -126,4 +152,4 @@ def compare_tsv(
                     f"{raw_file}, line {line}, field '{column}': transcribed {typed!r}, "
                     f"excerpt {rel(excerpt.path)} reads {seen!r}"
                 )
-    return problems
+    return record(excerpt, raw_file, sum(map(len, (c for _, _, c in rows))), problems)

@@ -13,7 +13,7 @@ import json
 import re
 
 from pipelines import excerpts
-from pipelines.common import RAW, InputError, RawRow, field_names, raw_columns, read_raw_csv, rel
+from pipelines.common import RAW, InputError, RawRow, read_raw_csv, rel
 from pipelines.poll import fmt, load_yaml, parse_printed, staged
 
 SOURCE_ID = "clingendael-2025-10-kantelpunt"
@@ -36,11 +36,6 @@ def lost_cells() -> dict[tuple[str, str, str], RawRow]:
     return resolved
 
 
-def text_layer_sha256() -> str:
-    sources = read_raw_csv(RAW / "reference" / "sources.csv", field_names("sources"))
-    return next(raw.cells["text_layer_sha256"] for raw in sources if raw.cells["source_id"] == SOURCE_ID)
-
-
 def table_cells(stem: str, resolved: dict, used: set) -> tuple[list[dict], list[dict], list[str]]:
     """(party_positions rows, party_fiscal_projections rows, problems) of one table."""
     meta = load_yaml(FOLDER / f"{stem}.meta.yaml")
@@ -54,8 +49,7 @@ def table_cells(stem: str, resolved: dict, used: set) -> tuple[list[dict], list[
     if problems:
         return [], [], problems
     excerpt = excerpts.read_excerpt(FOLDER / meta["excerpt"])
-    if excerpt.text_layer_sha256 != text_layer_sha256():
-        problems.append(f"{rel(excerpt.path)}, line 2: text_layer_sha256 differs from the one data/raw/reference/sources.csv gives for {SOURCE_ID}")
+    problems += excerpts.verify_source(excerpt, SOURCE_ID)
     problems += excerpts.compare_tsv(
         excerpt, name, PARTIES,
         [(raw.line, rows_meta[raw.cells["row"]].get("printed_as", raw.cells["row"]), [raw.cells[p] for p in PARTIES]) for raw in raw_rows],

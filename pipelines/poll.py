@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from pipelines import excerpts
-from pipelines.common import RAW, InputError, RawRow, field_names, raw_columns, read_raw_csv, rel
+from pipelines.common import RAW, InputError, RawRow, raw_columns, read_raw_csv, rel
 
 SOURCE_ID = "ipsos-io-2025-06-navo"
 FOLDER = RAW / SOURCE_ID
@@ -95,11 +95,6 @@ def load_yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def text_layer_sha256() -> str:
-    sources = read_raw_csv(RAW / "reference" / "sources.csv", field_names("sources"))
-    return next(raw.cells["text_layer_sha256"] for raw in sources if raw.cells["source_id"] == SOURCE_ID)
-
-
 def bool_text(flag: object) -> str:
     return "true" if flag else "false"
 
@@ -121,13 +116,7 @@ def table_results(stem: str) -> list[dict[str, str]]:
         [spec.get("printed_as", column) for column, spec in columns.items()],
         [(raw.line, rows_meta[raw.cells["row"]].get("printed_as", raw.cells["row"]), [raw.cells[c] for c in columns]) for raw in raw_rows],
     )
-    if excerpt.source_id != SOURCE_ID:
-        problems.append(f"{rel(excerpt.path)}, line 1: source_id {excerpt.source_id!r} is not {SOURCE_ID!r}")
-    if excerpt.text_layer_sha256 != text_layer_sha256():
-        problems.append(
-            f"{rel(excerpt.path)}, line 2: text_layer_sha256 differs from the one data/raw/reference/sources.csv "
-            f"gives for {SOURCE_ID}: the excerpt is not from the text layer the package names"
-        )
+    problems += excerpts.verify_source(excerpt, SOURCE_ID)
     pattern = r"\d+%" if meta["values"] == "percent" else r"\d+"
     out = []
     for raw in raw_rows:

@@ -7,8 +7,10 @@ atomically, the descriptor last, so a failure never leaves a half-written or mix
 from __future__ import annotations
 
 import csv
+import json
 
 from pipelines.common import (
+    CHECK_RESOURCES,
     DESCRIPTOR,
     PROVENANCE,
     ROOT,
@@ -24,15 +26,24 @@ from pipelines.common import (
     staged_path,
     write_atomic,
 )
+from pipelines.report import REPORT
 
 
 def published_table(name: str) -> bytes:
+    if name in CHECK_RESOURCES:  # made by crosscheck in the published layout
+        return staged_path(name).read_bytes()
     with staged_path(name).open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         columns = field_names(name)
         if reader.fieldnames != [*columns, *PROVENANCE]:
             raise InputError([f"build/tidy/{name}.csv: columns differ from schemas/{name}.schema.json"])
         return csv_bytes(columns, ([row[c] for c in columns] for row in reader))
+
+
+def report_files() -> dict[str, bytes]:
+    """The validation report and charts made by the `report` stage, by their published path."""
+    listed = json.loads((REPORT / "manifest.json").read_text(encoding="utf-8"))
+    return {f"reports/{name}": (REPORT / name).read_bytes() for name in listed}
 
 
 def main() -> None:
@@ -42,7 +53,7 @@ def main() -> None:
     resources = []
     for resource in metadata["resources"]:
         name = resource["name"]
-        if validated.get(name) != sha256(staged_path(name).read_bytes()):
+        if name not in CHECK_RESOURCES and validated.get(name) != sha256(staged_path(name).read_bytes()):
             raise InputError([f"build/tidy/{name}.csv: not validated; run `dvc repro`"])
         content = published_table(name)
         files[resource["path"]] = content
@@ -58,10 +69,15 @@ def main() -> None:
             }
         )
     descriptor = {**metadata, "resources": resources}
+    files.update(report_files())
     for path, content in files.items():
         write_atomic(ROOT / path, content)
+    # charts that the report no longer makes must not linger next to the new ones
+    for stale in sorted((ROOT / "reports").rglob("*")):
+        if stale.is_file() and stale.relative_to(ROOT).as_posix() not in files:
+            stale.unlink()
     write_atomic(DESCRIPTOR, json_bytes(descriptor))
-    print(f"publish: {len(files)} tables and datapackage.json")
+    print(f"publish: {len(files)} files and datapackage.json")
 
 
 if __name__ == "__main__":

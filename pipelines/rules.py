@@ -7,8 +7,14 @@ Package v2 `uniqueKeys` that frictionless 5 does not check.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
 
 
 # The field each rule is about, so that a failure names the field to fix.

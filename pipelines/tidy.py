@@ -7,10 +7,11 @@ from so that a failing check can say where to fix it.
 
 from __future__ import annotations
 
+import json
 import shutil
 from typing import Callable
 
-from pipelines import matrices, poll, prose
+from pipelines import excerpts, matrices, poll, prose
 from pipelines.common import (
     PROVENANCE,
     RAW,
@@ -18,9 +19,9 @@ from pipelines.common import (
     InputError,
     csv_bytes,
     field_names,
+    data_resource_names,
     raw_columns,
     read_raw_csv,
-    resource_names,
     run,
     staged_path,
     write_atomic,
@@ -67,7 +68,7 @@ BUILDERS: dict[str, list[Callable[[], list[StagedRow]]]] = {
 def main() -> None:
     staged: dict[str, list[StagedRow]] = {}
     problems: list[str] = []
-    for name in resource_names():
+    for name in data_resource_names():
         if name not in BUILDERS:
             problems.append(f"schemas/package.json: resource '{name}' has no builder in pipelines/tidy.py")
             continue
@@ -84,6 +85,8 @@ def main() -> None:
     for name, rows in staged.items():
         header = [*field_names(name), *PROVENANCE]
         write_atomic(staged_path(name), csv_bytes(header, ([row[c] for c in header] for row in rows)))
+    excerpt_checks = json.dumps(excerpts.CHECKED, indent=1, ensure_ascii=False) + "\n"
+    write_atomic(STAGING / "excerpt_checks.json", excerpt_checks.encode("utf-8"))
     print(f"tidy: staged {sum(map(len, staged.values()))} rows in {len(staged)} tables")
 
 

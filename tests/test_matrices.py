@@ -93,17 +93,17 @@ def test_position_outside_the_tables_legend_is_caught(repo: Path) -> None:
 
 def test_prose_claim_against_a_changed_matrix_fails(repo: Path) -> None:
     in_both(repo, "tabel_1", "Venezuela,Red,Grey", "Venezuela,Red,Red")
-    fails_cleanly(repo, ["claim clingendael-venezuela says 'Alleen BBB' (set bbb) but the value is bbb;cda"])
+    fails_cleanly(repo, ["check claim-clingendael-venezuela fails", "expected bbb, observed bbb;cda"])
 
 
 def test_registered_discrepancy_that_no_longer_disagrees_fails(repo: Path) -> None:
     in_both(repo, "tabel_1", "Hybride dreigingen,Red,Red,Red,Red,Grey,Grey", "Hybride dreigingen,Red,Red,Red,Red,Grey,Red")
-    fails_cleanly(repo, ["claim clingendael-hybrid agrees with the value", "but names discrepancy clingendael-hybrid-fvd"])
+    fails_cleanly(repo, ["check claim-clingendael-hybrid passes", "but discrepancy clingendael-hybrid-fvd says it fails"])
 
 
 def test_count_claim_is_checked(repo: Path) -> None:
     in_both(repo, "tabel_6", "Meer ruimte voor defensie,Green,Green,Green,Green", "Meer ruimte voor defensie,Grey,Grey,Grey,Green")
-    fails_cleanly(repo, ["claim clingendael-space says 'Ongeveer de helft' (approx 7.5) but the value is 4 parties' rows"])
+    fails_cleanly(repo, ["check claim-clingendael-space fails", "expected 7.5 parties, observed 4 parties"])
 
 
 def test_debt_projection_must_be_a_percentage(repo: Path) -> None:

@@ -87,20 +87,20 @@ def test_unregistered_disagreement_is_caught(repo: Path) -> None:
     claims = repo / FOLDER / "claims.csv"
     line = line_of(claims, "ipsos-1-1-germany")
     edit(claims, "Duitsland (77%),77%", "Duitsland (78%),78%")
-    fails_cleanly(repo, [f"claims.csv, line {line}, field 'printed'", "claim ipsos-1-1-germany says '78%' (eq 78) but the value is 77"])
+    fails_cleanly(repo, [f"claims.csv, line {line}: check claim-ipsos-1-1-germany fails", "expected 78%, observed 77%"])
 
 
 def test_registered_discrepancy_must_still_disagree(repo: Path) -> None:
     claims = repo / FOLDER / "claims.csv"
     line = line_of(claims, "ipsos-1-1-france")
     set_cell(claims, "ipsos-1-1-france", "discrepancy_id", "ipsos-distrust-41-vs-40")
-    fails_cleanly(repo, [f"claims.csv, line {line}, field 'discrepancy_id'", "agrees with the value (70)"])
+    fails_cleanly(repo, [f"claims.csv, line {line}: check claim-ipsos-1-1-france passes (observed 70%)", "but discrepancy ipsos-distrust-41-vs-40 says it fails"])
 
 
 def test_removing_a_registered_discrepancy_fails(repo: Path) -> None:
     claims = repo / FOLDER / "claims.csv"
     set_cell(claims, "ipsos-1-2-distrust", "discrepancy_id", "")
-    fails_cleanly(repo, ["claim ipsos-1-2-distrust says '41 procent' (eq 41) but the value is 40"])
+    fails_cleanly(repo, ["check claim-ipsos-1-2-distrust fails", "expected 41%, observed 40%"])
 
 
 def test_quote_must_contain_the_printed_value(repo: Path) -> None:
@@ -118,13 +118,13 @@ def test_stated_margin_of_error_is_recomputed(repo: Path) -> None:
     method = repo / FOLDER / "method.csv"
     line = line_of(method, "margin_of_error")
     set_cell(method, "margin_of_error", "value_number", "2.5")
-    fails_cleanly(repo, [f"method.csv, line {line}, field 'value_number': stated margin of error 2.5 but the Wilson interval gives 2.19"])
+    fails_cleanly(repo, [f"method.csv, line {line}: check poll-margin-of-error fails", "expected 2.5 points, observed 2.2 points"])
 
 
 def test_split_run_halves_add_up_to_the_sample(repo: Path) -> None:
     method = repo / FOLDER / "method.csv"
     set_cell(method, "split_run_n_second", "value_number", "1135")
-    fails_cleanly(repo, ["split-run halves add up to 2235, not the sample of 2253"])
+    fails_cleanly(repo, ["check poll-split-run-halves fails", "expected 2253, observed 2235"])
 
 
 def test_wilson_reproduces_the_reports_margin_of_error() -> None:

@@ -1,0 +1,166 @@
+"""Stage `crosscheck`: validate the reconciliation tables with great-expectations.
+
+The only stage that imports great-expectations (it takes seconds to import). The suites
+decide which claims, derived figures and repeated facts agree; the register of discrepancies
+(claims.discrepancy_id, discrepancies.check_ids) turns an expected disagreement into
+`known_discrepancy`. An unregistered failure, or a registered check that passes, stops the
+pipeline. Every executed check of every stage becomes a row of build/checks.csv (the
+`checks` resource).
+
+`python -m pipelines.crosscheck --docs DIR` only builds the great-expectations Data Docs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import great_expectations as gx
+import pandas as pd
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+from pipelines import reconcile
+from pipelines.common import (
+    CHECKS,
+    STAGING,
+    VALIDATION,
+    InputError,
+    csv_bytes,
+    field_names,
+    load_json,
+    read_staged,
+    resource_names,
+    run,
+    write_atomic,
+)
+from pipelines.validate import structural_problems, typed_frame
+
+NUMERIC = '["eq", "approx", "rank", "gt", "lt"]'
+
+
+def suites() -> dict[str, list]:
+    """The expectation suites, one per reconciliation table."""
+    e = gx.expectations
+
+    def numeric() -> list:  # a suite owns its expectations, so each suite gets new ones
+        return [
+            e.ExpectColumnValuesToNotBeNull(column="difference", row_condition=f"comparator in {NUMERIC}", condition_parser="pandas",
+                                            description="the value a claim or derived figure refers to exists"),
+            e.ExpectColumnValuesToBeBetween(column="excess", max_value=0, row_condition='comparator in ["eq", "approx", "rank"]',
+                                            condition_parser="pandas", description="equal, or within the tolerance for approximate wording"),
+            e.ExpectColumnValuesToBeBetween(column="difference", min_value=0, strict_min=True, row_condition='comparator == "gt"',
+                                            condition_parser="pandas", description="above what 'meer dan' / 'ruim' states"),
+            e.ExpectColumnValuesToBeBetween(column="difference", max_value=0, strict_max=True, row_condition='comparator == "lt"',
+                                            condition_parser="pandas", description="below what 'minder dan' states"),
+        ]
+
+    parties = [
+        e.ExpectColumnPairValuesToBeEqual(column_A="claimed_parties", column_B="observed_parties", row_condition='comparator == "set"',
+                                          condition_parser="pandas", description="exactly the parties the prose names"),
+        e.ExpectColumnValuesToBeNull(column="missing_parties", row_condition='comparator == "includes"', condition_parser="pandas",
+                                     description="at least the parties the prose names"),
+    ]
+    return {
+        "claims": numeric() + parties,
+        "derived": numeric(),
+        "consistency": [e.ExpectColumnValuesToBeBetween(column="distinct_values", max_value=1, description="one value wherever the fact is stated")],
+    }
+
+
+def validate_tables(tables: dict[str, pd.DataFrame], docs: Path | None = None) -> set[str]:
+    """Run the suites; return the check_ids of the rows that fail."""
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("reconciliation")
+    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["check_id"]}
+    definitions = []
+    for name, expectations in suites().items():
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
+        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+        definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite)))
+    actions = []
+    if docs is not None:
+        context.add_data_docs_site(site_name="local", site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs.resolve())},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+        actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs"))
+    failing: set[str] = set()
+    for definition in definitions:
+        checkpoint = context.checkpoints.add(gx.Checkpoint(name=definition.name, validation_definitions=[definition],
+                                                           actions=actions, result_format=result_format))
+        outcome = checkpoint.run(batch_parameters={"dataframe": tables[definition.name]})
+        for validation in outcome.run_results.values():
+            for result in validation.results:
+                failing |= {row["check_id"] for row in result.result.get("unexpected_index_list") or []}
+    return failing
+
+
+def reconciliation_tables() -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], dict]:
+    names = resource_names()
+    rows = {name: read_staged(name) for name in names if name != "checks"}
+    frames = {name: typed_frame(name, table) for name, table in rows.items()}
+    tables = {
+        "claims": reconcile.claims_table(frames, rows),
+        "derived": reconcile.derived_table(frames, rows),
+        "consistency": reconcile.consistency_table(frames, rows),
+    }
+    return tables, frames, rows
+
+
+def register(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """check_id -> discrepancy_id for every check the register expects to fail."""
+    expected = {f"claim-{c.claim_id}": c.discrepancy_id for c in frames["claims"].itertuples() if pd.notna(c.discrepancy_id)}
+    for d in frames["discrepancies"].itertuples():
+        if pd.notna(d.check_ids):
+            expected |= {check_id.strip(): d.discrepancy_id for check_id in d.check_ids.split(";")}
+    return expected
+
+
+def where(line: dict) -> str:
+    return f"{line['raw_file'] or '?'}, line {line['raw_line'] or '?'}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=Path, help="build the Data Docs into this folder and write nothing else")
+    args = parser.parse_args()
+    tables, frames, _ = reconciliation_tables()
+    failing = validate_tables(tables, args.docs)
+    if args.docs:
+        print(f"crosscheck: Data Docs in {args.docs / 'index.html'}")
+        return
+    expected = register(frames)
+    problems, checks = [], []
+    for table in tables.values():
+        for line in table.to_dict("records"):
+            check_id, fails = line["check_id"], line["check_id"] in failing
+            discrepancy = expected.pop(check_id, None)
+            if fails and discrepancy is None:
+                problems.append(f"{where(line)}: check {check_id} fails ({line['description']}: expected {line['expected']}, "
+                                f"observed {line['observed']}); fix the transcription or register the discrepancy")
+            elif discrepancy is not None and not fails:
+                problems.append(f"{where(line)}: check {check_id} passes (observed {line['observed']}) but discrepancy {discrepancy} says it fails")
+            status = "known_discrepancy" if fails else "pass"
+            checks.append({**line, "tool": "great_expectations", "status": status, "discrepancy_id": discrepancy or ""})
+    problems += [f"discrepancy {discrepancy_id} names check {check_id}, which does not exist" for check_id, discrepancy_id in expected.items()]
+    if problems:
+        raise InputError(problems)
+    earlier = load_json(VALIDATION)["checks"] + json.loads((STAGING / "excerpt_checks.json").read_text(encoding="utf-8"))
+    columns = field_names("checks")
+    rows = [{c: "" if pd.isna(v := line.get(c, "")) else v for c in columns} for line in earlier + checks]
+    write_atomic(CHECKS, csv_bytes(columns, ([row[c] for c in columns] for row in rows)))
+    problems = structural_problems(["checks", "discrepancies", "sources"], {"checks": rows}, {"checks": CHECKS})
+    if problems:
+        CHECKS.unlink()
+        raise InputError(problems)
+    counts = pd.Series([row["status"] for row in rows]).value_counts().to_dict()
+    print(f"crosscheck: {len(rows)} checks, {counts}")
+
+
+if __name__ == "__main__":
+    run(main)
+    sys.exit(0)
