@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-import great_expectations as gx
-import pandas as pd
-from great_expectations.data_context.types.base import ProgressBarsConfig
+# The package must build offline: great-expectations sends usage analytics unless told not to.
+os.environ["GX_ANALYTICS_ENABLED"] = "False"
 
-from pipelines import reconcile
-from pipelines.common import (
+import great_expectations as gx  # noqa: E402
+import pandas as pd  # noqa: E402
+from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+
+from pipelines import reconcile  # noqa: E402
+from pipelines.common import (  # noqa: E402
     CHECKS,
     STAGING,
     VALIDATION,
@@ -35,7 +39,7 @@ from pipelines.common import (
     run,
     write_atomic,
 )
-from pipelines.validate import structural_problems, typed_frame
+from pipelines.validate import structural_problems, typed_frame  # noqa: E402
 
 NUMERIC = '["eq", "approx", "rank", "gt", "lt"]'
 
@@ -72,6 +76,7 @@ def suites() -> dict[str, list]:
 def validate_tables(tables: dict[str, pd.DataFrame], docs: Path | None = None) -> set[str]:
     """Run the suites; return the check_ids of the rows that fail."""
     context = gx.get_context(mode="ephemeral")
+    context.enable_analytics(False)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas("reconciliation")
     result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": ["check_id"]}
@@ -129,6 +134,9 @@ def main() -> None:
     parser.add_argument("--docs", type=Path, help="build the Data Docs into this folder and write nothing else")
     args = parser.parse_args()
     tables, frames, _ = reconciliation_tables()
+    missing = reconcile.missing_inputs(frames)
+    if missing:
+        raise InputError(missing)
     failing = validate_tables(tables, args.docs)
     if args.docs:
         print(f"crosscheck: Data Docs in {args.docs / 'index.html'}")

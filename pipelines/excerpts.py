@@ -38,10 +38,14 @@ def read_excerpt(path: Path) -> Excerpt:
     name = rel(path)
     if not path.is_file():
         raise InputError([f"{name}: excerpt file is missing"])
-    lines = path.read_text(encoding="utf-8").split("\n")
+    try:
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        raise InputError([f"{name}, byte {exc.start}: not valid UTF-8 ({exc.reason})"]) from None
+    lines = text.split("\n")
     header = {}
     for line in lines[:3]:
-        match = re.fullmatch(r"# (source_id|text_layer_sha256|lines): (\S+)", line)
+        match = re.fullmatch(r"# (source_id|text_layer_sha256|lines): (\S+)", line.strip())
         if not match:
             raise InputError([f"{name}, line {len(header) + 1}: expected '# source_id:', '# text_layer_sha256:' and '# lines:' header lines"])
         header[match.group(1)] = match.group(2)

@@ -128,7 +128,12 @@ def fiscal(raw: RawRow, party: str, spec: dict, locator: str, problems: list[str
     )
 
 
+# party_positions and party_fiscal_projections come from the same tables: read them once a run
 _cache: dict[str, tuple[list, list]] = {}
+
+
+def reset() -> None:
+    _cache.clear()
 
 
 def build() -> tuple[list[dict], list[dict]]:

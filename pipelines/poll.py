@@ -90,9 +90,18 @@ def result(raw: RawRow, column: str, *, value: float | None, base_n: int | None,
 
 
 def load_yaml(path: Path) -> dict:
+    """A sidecar: YAML read safely (no tags, no code), tolerating a byte-order mark and CRLF."""
     if not path.is_file():
         raise InputError([f"{rel(path)}: sidecar file is missing"])
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError([f"{rel(path)}, byte {exc.start}: not valid UTF-8 ({exc.reason})"]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([f"{rel(path)}: not valid YAML ({exc})"]) from None
+    if not isinstance(data, dict):
+        raise InputError([f"{rel(path)}: expected a mapping of sidecar fields"])
+    return data
 
 
 def bool_text(flag: object) -> str:
@@ -222,7 +231,13 @@ def results() -> list[dict[str, str]]:
 
 
 def method() -> list[dict[str, str]]:
-    return [staged(raw, **raw.cells, source_id=SOURCE_ID) for raw in read_raw_csv(FOLDER / "method.csv", raw_columns("poll_method"))]
+    from pipelines.prose import context_problems
+
+    records = read_raw_csv(FOLDER / "method.csv", raw_columns("poll_method"))
+    problems = [p for raw in records for p in context_problems(raw, "poll_method")]
+    if problems:
+        raise InputError(problems)
+    return [staged(raw, **raw.cells, source_id=SOURCE_ID) for raw in records]
 
 
 def claims() -> list[dict[str, str]]:

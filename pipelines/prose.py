@@ -35,6 +35,8 @@ def dutch_number(printed: str) -> float | None:
 def check_number(raw, field: str, printed_field: str = "printed") -> str | None:
     """A problem if the typed number is not the number its printed words state."""
     typed, printed = raw.cells[field], raw.cells[printed_field]
+    if typed and not re.fullmatch(r"\d+(\.\d+)?", typed):
+        return f"{raw.file}, line {raw.line}, field '{field}': {typed!r} is not a plain number (write 6.3, not 6,3, 6.3% or 6.)"
     stated = dutch_number(printed)
     # 'een' is also the indefinite article: it counts as 1 only where 1 was typed ('een extra brigade')
     if stated is None and typed in ("1", "1.0") and re.match(r"(?i)een\b", printed):
@@ -48,6 +50,43 @@ def check_number(raw, field: str, printed_field: str = "printed") -> str | None:
     if not same:
         return f"{raw.file}, line {raw.line}, field '{field}': {typed!r} is not the number printed in {raw.cells[printed_field]!r}"
     return None
+
+
+# Further typed numbers of each resource that no other check ties to the document: each must
+# appear in its own row's words (quote, printed words, period, description or note), written
+# as a plain number, in Dutch format ('600.000', '3,5') or as a number word.
+CONTEXT_NUMBERS = {
+    "fair_shares": (),
+    "mission_contributions": ("value_max", "period_start", "period_end"),
+    "force_requirements": ("quantity_max", "readiness_days_min", "readiness_days_max", "year"),
+    "financial_figures": ("item_count", "reference_year"),
+    "spending_norms": ("pct_gdp_max", "agreed_year", "target_year", "review_year", "nl_first_met_year", "allies_meeting"),
+    "industry_shares": (),
+    "poll_method": ("value_number",),
+}
+
+
+def spellings(value: float) -> set[str]:
+    whole = value.is_integer()
+    plain = f"{int(value)}" if whole else f"{value:g}"
+    dutch = f"{int(value):,}".replace(",", ".") if whole else plain.replace(".", ",")
+    words = {w for w, n in NUMBER_WORDS.items() if n == value}
+    return {plain, dutch, *words}
+
+
+def context_problems(raw, resource: str) -> list[str]:
+    text = " ".join(raw.cells[c] for c in ("quote", "printed", "quantity_printed", "period_printed", "description_en", "note")
+                    if c in raw.cells).lower().replace("\u00a0", " ")
+    problems = []
+    for field in CONTEXT_NUMBERS.get(resource, ()):
+        typed = raw.cells[field]
+        try:
+            value = float(typed) if typed else None
+        except ValueError:
+            continue  # frictionless reports the type error with file, line and field
+        if value is not None and not any(re.search(rf"(?<![\d,.]){re.escape(s)}(?![\d]|,\d)", text) for s in spellings(value)):
+            problems.append(f"{raw.file}, line {raw.line}, field '{field}': {typed!r} is not stated in the row's quote, words or note")
+    return problems
 
 
 def rows(
@@ -72,6 +111,7 @@ def rows(
             if raw.cells[printed] and raw.cells[printed] not in raw.cells[quote]:
                 problems.append(f"{raw.file}, line {raw.line}, field '{quote}': does not contain the printed words {raw.cells[printed]!r}")
         problems += [p for field, printed in numbers.items() if (p := check_number(raw, field, printed))]
+        problems += context_problems(raw, resource)
     if problems:
         raise InputError(problems)
     return [staged(raw, "", **raw.cells, **(derive(raw.cells) if derive else {}), source_id=source_id) for raw in records]
@@ -100,10 +140,23 @@ CHECKS = {
 }
 
 
+SOURCES = ("ipsos-io-2025-06-navo", "clingendael-2025-10-kantelpunt", "iob-2025-samen-sterker",
+           "kamerbrief-2025-navo-top", "aiv-2025-briefadvies-navo-top")
+# Which documents have rows of each prose resource: a missing file is an error, not fewer rows.
+FILES = {
+    "fair_shares": ("iob-2025-samen-sterker",),
+    "mission_contributions": ("iob-2025-samen-sterker", "kamerbrief-2025-navo-top"),
+    "force_requirements": ("iob-2025-samen-sterker", "aiv-2025-briefadvies-navo-top"),
+    "financial_figures": ("clingendael-2025-10-kantelpunt", "iob-2025-samen-sterker", "kamerbrief-2025-navo-top", "aiv-2025-briefadvies-navo-top"),
+    "spending_norms": ("clingendael-2025-10-kantelpunt", "iob-2025-samen-sterker", "kamerbrief-2025-navo-top", "aiv-2025-briefadvies-navo-top"),
+    "industry_shares": ("iob-2025-samen-sterker",),
+}
+
+
 def collect(resource: str) -> list[dict]:
-    """The rows of a prose resource from every source folder that has a file for it."""
+    """The rows of a prose resource from the source folders that have them."""
     out, problems = [], []
-    for path in sorted(RAW.glob(f"*/{resource}.csv")):
+    for path in (RAW / source_id / f"{resource}.csv" for source_id in FILES[resource]):
         try:
             out += rows(path.parent.name, resource, path.name, *CHECKS[resource])
         except InputError as error:

@@ -153,6 +153,7 @@ def derived_table(frames: Frames, rows: Rows) -> pd.DataFrame:
         lines.append(line("derived", "poll-split-run-halves", "the two split-run halves add up to the sample",
                           rows["poll_method"][frames["poll_method"].index[frames["poll_method"].fact_id == "split_run_n_second"][0]],
                           total.source_id, **numeric("eq", total.value_number, halves)))
+    lines += [l for l in sources_table_lines(frames, rows) if l["kind"] == "derived"]
     return pd.DataFrame(lines, columns=COLUMNS)
 
 
@@ -192,4 +193,90 @@ def consistency_table(frames: Frames, rows: Rows) -> pd.DataFrame:
         covering = eu_military[(eu_military.period_start <= year) & (eu_military.period_end.fillna(year) >= year)]
         lines += distinct(f"consistent-eu-military-{year}", f"{year} is classified once relative to the EU military fair share",
                           covering, "relative_to_fair_share", rows["mission_contributions"])
+    lines += [l for l in sources_table_lines(frames, rows) if l["kind"] == "consistency"]
+    lines += debt_rises(frames, rows)
     return pd.DataFrame(lines, columns=COLUMNS)
+
+
+def debt_rises(frames: Frames, rows: Rows) -> list[dict]:
+    """Clingendael: 'bij alle partijen de staatsschuld, zeker op lange termijn, flink zal oplopen', and the
+    baseline 'koerst ... af op ... 50% van het bbp in 2030, en naar 126% van het bbp in 2060'."""
+    debt = frames["party_fiscal_projections"]
+    wide = debt[debt.value.notna()].pivot_table(index="subject", columns="year", values="value")
+    if not {2030, 2060} <= set(wide.columns):
+        return []
+    falling = sorted(wide.index[wide[2060] <= wide[2030]])
+    raw = rows["party_fiscal_projections"][debt.index[debt.subject == "baseline"][0]] if (debt.subject == "baseline").any() else {}
+    return [line("consistency", "cpb-debt-rises-2030-2060", "state debt is higher in 2060 than in 2030 for every costed party and the baseline",
+                 raw, "clingendael-2025-10-kantelpunt", comparator="one_value", expected="rises for all",
+                 observed="falls for " + ", ".join(falling) if falling else f"rises for all {len(wide)}", distinct_values=1 + bool(falling))]
+
+
+# The inputs each derived or consistency check needs, so that a missing row stops the
+# pipeline instead of silently skipping the check: (resource, id column, id).
+REQUIRED_INPUTS = {
+    "cpb-debt-rises-2030-2060": [("party_fiscal_projections", "subject", "baseline")],
+    "poll-margin-of-error": [("poll_method", "fact_id", f) for f in ("margin_of_error", "margin_of_error_reference_n", "margin_of_error_reference_pct")],
+    "poll-split-run-halves": [("poll_method", "fact_id", f) for f in ("split_run_n_first", "split_run_n_second", "sample_n")],
+    "poll-sample-n-in-sources": [("poll_method", "fact_id", "sample_n"), ("sources", "source_id", "ipsos-io-2025-06-navo")],
+    "poll-fieldwork-in-sources": [("poll_method", "fact_id", f) for f in ("fieldwork_start", "fieldwork_end")],
+    "force-iob-nl-standby-eu": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-eu", "iob-eu-rdc-footnote-336")],
+    "force-iob-nl-standby-nato": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-nato", "nato-300000-one-month")],
+    "force-standby-share": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-share", "iob-nl-standby-eu", "iob-nl-standby-nato")],
+    "force-nfm-tiers-within-a-month": [("force_requirements", "requirement_id", r) for r in ("iob-nato-nfm-tier-1", "iob-nato-nfm-tier-2", "nato-300000-one-month")],
+    "contribution-rdc-share": [("mission_contributions", "contribution_id", "iob-eu-rdc-share"), ("force_requirements", "requirement_id", "iob-nl-rdc-commitment"), ("force_requirements", "requirement_id", "iob-eu-rdc")],
+    "sum-hague-norm-kamerbrief-2025-navo-top": [("spending_norms", "norm_id", n) for n in ("kamerbrief-hague-total", "kamerbrief-hague-core", "kamerbrief-hague-related")],
+    "sum-readiness-2030-rearm-europe": [("financial_figures", "figure_id", f) for f in ("aiv-readiness-2030-fiscal-space", "aiv-readiness-2030-loans", "iob-rearm-europe")],
+    "consistent-agreed-year-nato-2pct": [("spending_norms", "norm_id", n) for n in ("iob-nato-2pct-agreed-2006", "iob-nato-2pct-agreed-2014")],
+    "consistent-nl-first-met-year-nato-2pct": [("spending_norms", "norm_id", n) for n in ("iob-nl-2pct-first-met", "aiv-nl-first-met-2pct")],
+    "consistent-hague-core-defence": [("spending_norms", "norm_id", n) for n in ("kamerbrief-hague-core", "clingendael-nato-hague-core")],
+    "consistent-hague-defence-related": [("spending_norms", "norm_id", n) for n in ("kamerbrief-hague-related", "clingendael-nato-hague-related")],
+    "consistent-eu-rdc-readiness": [("force_requirements", "requirement_id", r) for r in ("iob-eu-rdc-footnote-336", "iob-eu-rdc-readiness-body")],
+    "consistent-single-ally-guideline": [("force_requirements", "requirement_id", r) for r in ("iob-nato-single-ally-ambition-2019", "aiv-single-ally-guideline-2019")],
+}
+
+
+def raw_file(resource: str, value: str) -> str:
+    """The raw file a required row lives in, from its id's prefix."""
+    if resource == "party_fiscal_projections":
+        return "data/raw/clingendael-2025-10-kantelpunt/projections_text.csv"
+    if resource == "sources":
+        return "data/raw/reference/sources.csv"
+    if resource == "poll_method":
+        return "data/raw/ipsos-io-2025-06-navo/method.csv"
+    prefixes = {"iob": "iob-2025-samen-sterker", "nato": "iob-2025-samen-sterker", "kamerbrief": "kamerbrief-2025-navo-top",
+                "aiv": "aiv-2025-briefadvies-navo-top", "clingendael": "clingendael-2025-10-kantelpunt"}
+    return f"data/raw/{prefixes[value.split('-')[0]]}/{resource}.csv"
+
+
+def missing_inputs(frames: Frames) -> list[str]:
+    problems = []
+    debt = frames["party_fiscal_projections"]
+    for year in (2030, 2060):
+        if not ((debt.subject == "baseline") & (debt.year == year)).any():
+            problems.append(f"{raw_file('party_fiscal_projections', '')}: no baseline projection for {year}, which check cpb-debt-rises-2030-2060 needs")
+    for check_id, inputs in REQUIRED_INPUTS.items():
+        for resource, column, value in inputs:
+            if not (frames[resource][column] == value).any():
+                problems.append(f"{raw_file(resource, value)}: no row with {column} = {value!r}, which check {check_id} needs "
+                                f"(a row was dropped or its id changed)")
+    return problems
+
+
+def sources_table_lines(frames: Frames, rows: Rows) -> list[dict]:
+    """Facts that both the sources table and the poll's method section state."""
+    method = by_id(frames, rows, "poll_method", "fact_id")
+    sources = by_id(frames, rows, "sources", "source_id")
+    lines = []
+    if {"sample_n"} <= method.keys() and "ipsos-io-2025-06-navo" in sources:
+        source, raw = sources["ipsos-io-2025-06-navo"]
+        lines.append(line("derived", "poll-sample-n-in-sources", "sample size in sources = sample size in the method section",
+                          raw, "ipsos-io-2025-06-navo", **numeric("eq", method["sample_n"][0].value_number, float(source.sample_n))))
+    if {"fieldwork_start", "fieldwork_end"} <= method.keys() and "ipsos-io-2025-06-navo" in sources:
+        source, raw = sources["ipsos-io-2025-06-navo"]
+        stated = f"{method['fieldwork_start'][0].value_text} to {method['fieldwork_end'][0].value_text}"
+        listed = f"{source.fieldwork_start:%Y-%m-%d} to {source.fieldwork_end:%Y-%m-%d}"
+        lines.append(line("consistency", "poll-fieldwork-in-sources", "fieldwork dates in sources = fieldwork dates in the method section",
+                          raw, "ipsos-io-2025-06-navo", comparator="one_value", expected=stated, observed=listed,
+                          distinct_values=len({stated, listed})))
+    return lines

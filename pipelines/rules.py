@@ -122,6 +122,9 @@ POLL_RESULTS = [
              lambda df: (df.value_origin != "table") | (df.indicative == df.raw_column.str.endswith("*"))),
     row_rule("a value from the prose has its quote", ("quote",),
              lambda df: (df.value_origin != "text") | df.quote.notna()),
+    # the charts are of this survey: a value the prose states is from its fieldwork month
+    row_rule("a value from the prose is of this survey (June 2025)", ("wave",),
+             lambda df: (df.value_origin != "text") | (df.wave == "2025-06")),
     row_rule("answers of a single-answer question sum to 100 within rounding", ("value_pct",),
              single_answer_within_100),
     row_rule("answers of a multiple-answer question stay within 100 x max answers", ("value_pct",),
@@ -151,8 +154,42 @@ PARTY_POSITIONS = [
              lambda df: df.evidence_quote.notna() == (df.cell_status == "from_text")),
 ]
 
+POLL_QUESTIONS = [
+    row_rule("max_answers follows the response type (single: 1, max_3: 3, multiple: none)", ("max_answers",),
+             lambda df: df.max_answers.eq(df.response_type.map({"single": 1, "max_3": 3})).fillna(False)
+             | (df.response_type.eq("multiple") & df.max_answers.isna())),
+    row_rule("a printed base n appears in the printed base", ("base_n",),
+             lambda df: df.base_n.isna() | pd.Series([f"{n:,}".replace(",", ".") in str(d) for n, d in zip(df.base_n.fillna(0).astype(int), df.base_description)], index=df.index)),
+]
+
+def in_order(low: str, high: str):
+    """A rule that a range's lower end is not above its upper end."""
+    return row_rule(f"{low} <= {high}", (low,), lambda df: ~(df[low] > df[high]).fillna(False))
+
+
+FORCE_REQUIREMENTS = [in_order("readiness_days_min", "readiness_days_max"), in_order("quantity", "quantity_max")]
+MISSION_CONTRIBUTIONS = [in_order("value", "value_max"), in_order("period_start", "period_end")]
+
+SPENDING_NORMS = [
+    in_order("pct_gdp", "pct_gdp_max"),
+    row_rule("years are in order: agreed <= review <= target", ("review_year",),
+             lambda df: ~((df.agreed_year > df.review_year) | (df.review_year > df.target_year) | (df.agreed_year > df.target_year)).fillna(False)),
+]
+
+
+def known_parties(df: pd.DataFrame) -> pd.Series:
+    from pipelines.common import table_schema  # the party ids are the parties schema's enum
+
+    known = set(next(f for f in table_schema("parties")["fields"] if f["name"] == "party_id")["constraints"]["enum"])
+    return df.claimed_parties.isna() | df.claimed_parties.fillna("").map(lambda v: set(v.split(";")) <= known)
+
+
+CLAIMS = [row_rule("claimed parties are known party ids", ("claimed_parties",), known_parties)]
+
 CHECKS: dict[str, list[pa.Check]] = {
-    "sources": SOURCES, "parties": PARTIES, "poll_results": POLL_RESULTS, "party_positions": PARTY_POSITIONS,
+    "sources": SOURCES, "parties": PARTIES, "poll_questions": POLL_QUESTIONS, "poll_results": POLL_RESULTS,
+    "party_positions": PARTY_POSITIONS, "spending_norms": SPENDING_NORMS, "claims": CLAIMS,
+    "force_requirements": FORCE_REQUIREMENTS, "mission_contributions": MISSION_CONTRIBUTIONS,
 }
 
 

@@ -40,9 +40,9 @@ def copy_rows(resource: str, raw_name: str) -> list[StagedRow]:
 
 
 def discrepancies() -> list[StagedRow]:
-    """Every source folder may keep a register of the inconsistencies found in its document."""
+    """The register of inconsistencies each source folder keeps (a missing file is an error)."""
     rows = []
-    for path in sorted(RAW.glob("*/discrepancies.csv")):
+    for path in (RAW / source_id / "discrepancies.csv" for source_id in prose.SOURCES):
         rows += [
             {**raw.cells, "source_id": path.parent.name, "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": ""}
             for raw in read_raw_csv(path, raw_columns("discrepancies"))
@@ -66,6 +66,9 @@ BUILDERS: dict[str, list[Callable[[], list[StagedRow]]]] = {
 
 
 def main() -> None:
+    # builders remember what they read within one run; a new run starts from nothing
+    excerpts.CHECKED.clear()
+    matrices.reset()
     staged: dict[str, list[StagedRow]] = {}
     problems: list[str] = []
     for name in data_resource_names():

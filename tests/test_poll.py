@@ -118,12 +118,17 @@ def test_stated_margin_of_error_is_recomputed(repo: Path) -> None:
     method = repo / FOLDER / "method.csv"
     line = line_of(method, "margin_of_error")
     set_cell(method, "margin_of_error", "value_number", "2.5")
+    # the same misreading in the quote, so that only the recomputation can notice
+    quote = next(r for r in csv.DictReader(method.open(encoding="utf-8")) if r["fact_id"] == "margin_of_error")["quote"]
+    set_cell(method, "margin_of_error", "quote", quote.replace("2,2 procent", "2,5 procent"))
     fails_cleanly(repo, [f"method.csv, line {line}: check poll-margin-of-error fails", "expected 2.5 points, observed 2.2 points"])
 
 
 def test_split_run_halves_add_up_to_the_sample(repo: Path) -> None:
     method = repo / FOLDER / "method.csv"
     set_cell(method, "split_run_n_second", "value_number", "1135")
+    quote = next(r for r in csv.DictReader(method.open(encoding="utf-8")) if r["fact_id"] == "split_run_n_second")["quote"]
+    set_cell(method, "split_run_n_second", "quote", quote.replace("1.153", "1.135"))  # a consistent misreading
     fails_cleanly(repo, ["check poll-split-run-halves fails", "expected 2253, observed 2235"])
 
 

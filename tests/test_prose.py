@@ -87,6 +87,7 @@ def test_readiness_2030_must_match_rearm_europe(repo: Path) -> None:
 def test_documents_must_agree_on_when_nl_first_met_2pct(repo: Path) -> None:
     norms = repo / "data/raw/aiv-2025-briefadvies-navo-top/spending_norms.csv"
     set_cell(norms, "aiv-nl-first-met-2pct", "nl_first_met_year", "2023")
+    set_cell(norms, "aiv-nl-first-met-2pct", "note", "'vorig jaar' read as 2023.")  # a consistent misreading
     fails_cleanly(repo, ["check consistent-nl-first-met-year-nato-2pct fails", "observed 2023, 2024"])
 
 
