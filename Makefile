@@ -3,12 +3,15 @@
 #   make test    build the environment if needed, run the test suite
 PYTHON ?= python3
 VENV := .venv
-# The environment is rebuilt whenever the lock file changes.
+# The environments are rebuilt whenever their lock file changes.
 STAMP := $(VENV)/.installed
+# cffconvert needs jsonschema<4, which frictionless cannot use: it gets its own environment.
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: repro test validate docs lock clean
+.PHONY: repro test validate docs release bench lock clean
 
 repro: $(STAMP)
 	dvc repro
@@ -17,13 +20,27 @@ repro: $(STAMP)
 validate: $(STAMP)
 	frictionless validate datapackage.json
 
-test: $(STAMP)
+test: $(STAMP) $(TOOLS_STAMP)
 	pytest
 
 # great-expectations Data Docs for the cross-checks, in build/data_docs/ (not committed)
 docs: $(STAMP)
 	dvc repro
 	python -m pipelines.crosscheck --docs build/data_docs
+
+# A release archive in dist/, only from a clean, validated tree.
+release: $(STAMP)
+	python scripts/release.py
+
+# Timings in docs/BENCHMARKS.md.
+bench: $(STAMP)
+	python scripts/bench.py
+
+$(TOOLS_STAMP): requirements-tools.lock
+	rm -rf $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements-tools.lock
+	touch $(TOOLS_STAMP)
 
 $(STAMP): requirements.lock
 	rm -rf $(VENV)
@@ -36,6 +53,7 @@ lock: $(STAMP)
 	$(VENV)/bin/python -m pip install --quiet pip-tools
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test \
 		-o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe -o requirements-tools.lock requirements-tools.in
 
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) $(TOOLS) build dist

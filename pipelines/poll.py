@@ -182,6 +182,18 @@ def split_run_base() -> int:
     return min(int(facts["split_run_n_first"]), int(facts["split_run_n_second"]))
 
 
+def read_printed(raw: RawRow, problems: list[str]) -> tuple[float, str, bool] | None:
+    """The printed words of a prose value read as a number; the quote must contain them."""
+    cells = raw.cells
+    if cells["printed"].lower() not in cells["quote"].lower():
+        problems.append(f"{raw.file}, line {raw.line}, field 'quote': does not contain the printed value {cells['printed']!r}")
+    try:
+        return parse_printed(cells["printed"])
+    except ValueError as error:
+        problems.append(f"{raw.file}, line {raw.line}, field 'printed': {error}")
+        return None
+
+
 def text_results() -> list[dict[str, str]]:
     path = FOLDER / "text_values.csv"
     columns = ["question_id", "wave", "group", "item", "item_en", "answer", "answer_en", "printed", "locator", "quote", "note"]
@@ -189,13 +201,10 @@ def text_results() -> list[dict[str, str]]:
     out, problems = [], []
     for raw in read_raw_csv(path, columns):
         cells = raw.cells
-        try:
-            value, comparator, approximate = parse_printed(cells["printed"])
-        except ValueError as error:
-            problems.append(f"{raw.file}, line {raw.line}, field 'printed': {error}")
+        reading = read_printed(raw, problems)
+        if reading is None:
             continue
-        if cells["printed"].lower() not in cells["quote"].lower():
-            problems.append(f"{raw.file}, line {raw.line}, field 'quote': does not contain the printed value {cells['printed']!r}")
+        value, comparator, approximate = reading
         base_n = None
         note = cells["note"]
         if cells["group"] == "total":
@@ -245,13 +254,10 @@ def claims() -> list[dict[str, str]]:
     out, problems = [], []
     for raw in read_raw_csv(FOLDER / "claims.csv", columns):
         cells = raw.cells
-        try:
-            value, comparator, approximate = parse_printed(cells["printed"])
-        except ValueError as error:
-            problems.append(f"{raw.file}, line {raw.line}, field 'printed': {error}")
+        reading = read_printed(raw, problems)
+        if reading is None:
             continue
-        if cells["printed"].lower() not in cells["quote"].lower():
-            problems.append(f"{raw.file}, line {raw.line}, field 'quote': does not contain the printed value {cells['printed']!r}")
+        value, comparator, approximate = reading
         key = {k: cells[k] for k in ("question_id", "wave", "group", "item", "answer")}
         out.append(staged(
             raw, "", claim_id=cells["claim_id"], source_id=SOURCE_ID, locator=cells["locator"],

@@ -76,18 +76,15 @@ PARTIES = [
 ]
 
 # Rounding: each printed percentage may be off by up to 0.5 points.
-def rounding(values: pd.Series) -> pd.Series:
-    return 0.5 * values.notna().sum()
-
-
 def answer_sums(df: pd.DataFrame) -> pd.DataFrame:
     """Per row: sum, count and whether 'don't know' is among the answers of its answer set."""
-    keys = ["question_id", "wave", "group", "item"]
-    grouped = df.groupby(keys, dropna=False)
+    # built-in group aggregations only (no per-group Python): this scales with the number of rows
+    grouped = df.assign(dont_know=df.answer.str.lower().str.startswith("weet")).groupby(
+        ["question_id", "wave", "group", "item"], dropna=False)
     return pd.DataFrame({
         "total": grouped.value_pct.transform("sum"),
-        "slack": grouped.value_pct.transform(lambda v: 0.5 * v.notna().sum()),
-        "complete": grouped.answer.transform(lambda a: a.str.lower().str.startswith("weet").any()),
+        "slack": 0.5 * grouped.value_pct.transform("count"),
+        "complete": grouped.dont_know.transform("max").astype(bool),
     })
 
 
@@ -103,7 +100,7 @@ def multiple_answers_within_bounds(df: pd.DataFrame) -> pd.Series:
     limited = df.max_answers.notna() & (df.response_type != "single")
     grouped = df.groupby(["question_id", "wave", "group", "answer"], dropna=False).value_pct
     total = grouped.transform("sum")
-    slack = grouped.transform(lambda v: 0.5 * v.notna().sum())
+    slack = 0.5 * grouped.transform("count")
     return ~limited | (total <= 100 * df.max_answers + slack)
 
 

@@ -91,3 +91,10 @@ def fails_cleanly(repo: Path, expected: list[str]) -> str:
         assert text in result.stderr, result.stderr
     assert snapshot(repo) == before, "a failed run changed published files"
     return result.stderr
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text in a file of a broken copy; the text must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")

@@ -9,17 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, fails_cleanly, line_of
+from conftest import edit, ROOT, fails_cleanly, line_of
 
 FOLDER = "data/raw/clingendael-2025-10-kantelpunt"
 SHARED_TEXT = ROOT.parent / "shared" / "sources" / "clingendael-2025-10-kantelpunt.txt"
 PARTIES = ["BBB", "CDA", "CU", "D66", "DENK", "FVD", "GL-PvdA", "JA21", "NSC", "PvdD", "PVV", "SGP", "SP", "Volt", "VVD"]
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def rows(path: Path) -> list[dict[str, str]]:

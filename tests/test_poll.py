@@ -8,17 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, fails_cleanly, line_of, set_cell
+from conftest import edit, ROOT, fails_cleanly, line_of, set_cell
 from pipelines.poll import half_width, parse_printed
 
 FOLDER = "data/raw/ipsos-io-2025-06-navo"
 SHARED_TEXT = ROOT.parent / "shared" / "sources" / "ipsos-io-2025-06-navo.txt"
 
 
-def edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) >= count, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
 def test_changed_digit_is_caught_by_the_excerpt(repo: Path) -> None:

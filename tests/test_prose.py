@@ -8,15 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, fails_cleanly, line_of, set_cell
+from conftest import edit, ROOT, fails_cleanly, line_of, set_cell
 
 IOB = "data/raw/iob-2025-samen-sterker"
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_typed_number_must_be_the_printed_number(repo: Path) -> None:

@@ -1,0 +1,127 @@
+"""Build the release archive: dist/<name>-<version>.zip and dist/SHA256SUMS.
+
+    python scripts/release.py           # make release
+    python scripts/release.py zenodo    # rewrite .zenodo.json from CITATION.cff
+
+Only from a clean, validated tree: no uncommitted change, `dvc status` up to date,
+`frictionless validate` passing, and the same version in datapackage.json, CITATION.cff and
+the top entry of CHANGELOG.md. The archive is byte-reproducible: entries sorted, timestamps
+set to the commit's time, fixed permissions and compression.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+CONTENTS = ("datapackage.json", "data/*.csv", "schemas/*.json", "README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md",
+            ".zenodo.json", "reports/validation.md", "reports/figures/*.png")
+
+
+class ReleaseError(Exception):
+    pass
+
+
+def versions() -> dict[str, str]:
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    top = re.search(r"^## \[(\d+\.\d+\.\d+)\]", changelog, re.M)
+    return {
+        "datapackage.json": json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"],
+        "CITATION.cff": str(yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))["version"]),
+        "CHANGELOG.md": top.group(1) if top else "none",
+    }
+
+
+def zenodo() -> dict:
+    """Zenodo's deposit metadata, from CITATION.cff (the one source of truth)."""
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    references = []
+    for ref in cff.get("references", []):
+        authors = "; ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in ref["authors"])
+        references.append(f"{authors} ({ref['year']}). {ref['title']}.")
+    return {
+        "title": cff["title"],
+        "version": str(cff["version"]),
+        "publication_date": str(cff["date-released"]),
+        "upload_type": "dataset",
+        "description": cff["abstract"],
+        "creators": [{"name": a.get("name") or f"{a['family-names']}, {a['given-names']}"} for a in cff["authors"]],
+        "keywords": cff.get("keywords", []),
+        "license": {"id": cff["license"].lower()},
+        "references": references,
+    }
+
+
+def zenodo_bytes() -> bytes:
+    return (json.dumps(zenodo(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+
+
+def check() -> str:
+    """The version to release, or a ReleaseError saying why the tree is not releasable."""
+    problems = []
+    found = versions()
+    if len(set(found.values())) != 1:
+        problems.append(f"versions differ: {found}")
+    if (ROOT / ".zenodo.json").read_bytes() != zenodo_bytes() if (ROOT / ".zenodo.json").is_file() else True:
+        problems.append(".zenodo.json is not what CITATION.cff gives: run `python scripts/release.py zenodo` and commit")
+    dirty = run("git", "status", "--porcelain").stdout.strip()
+    if dirty:
+        problems.append(f"uncommitted changes:\n{dirty}")
+    status = run("dvc", "status")
+    if "up to date" not in status.stdout:
+        problems.append(f"dvc status: the published files are not what the pipeline makes:\n{status.stdout}{status.stderr}")
+    valid = run("frictionless", "validate", "datapackage.json")
+    if valid.returncode != 0:
+        problems.append(f"frictionless validate datapackage.json fails:\n{valid.stdout[-2000:]}")
+    if problems:
+        raise ReleaseError("\n".join(problems))
+    return found["datapackage.json"]
+
+
+def build(version: str) -> Path:
+    name = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["name"]
+    commit_time = int(run("git", "log", "-1", "--format=%ct").stdout.strip() or 315532800)
+    stamp = datetime.fromtimestamp(max(commit_time, 315532800), tz=timezone.utc).timetuple()[:6]
+    files = sorted({p.relative_to(ROOT).as_posix() for pattern in CONTENTS for p in ROOT.glob(pattern) if p.is_file()})
+    DIST.mkdir(exist_ok=True)
+    archive = DIST / f"{name}-{version}.zip"
+    with zipfile.ZipFile(archive, "w") as zip_file:
+        for relative in files:
+            info = zipfile.ZipInfo(f"{name}-{version}/{relative}", date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zip_file.writestr(info, (ROOT / relative).read_bytes(), compresslevel=9)
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    (DIST / "SHA256SUMS").write_text(f"{digest}  {archive.name}\n", encoding="utf-8")
+    return archive
+
+
+def main() -> None:
+    if sys.argv[1:] == ["zenodo"]:
+        (ROOT / ".zenodo.json").write_bytes(zenodo_bytes())
+        print("wrote .zenodo.json from CITATION.cff")
+        return
+    try:
+        archive = build(check())
+    except ReleaseError as error:
+        print(f"not released:\n{error}", file=sys.stderr)
+        sys.exit(1)
+    print(f"released {archive.relative_to(ROOT)} ({archive.stat().st_size} bytes); checksum in dist/SHA256SUMS")
+
+
+if __name__ == "__main__":
+    main()
