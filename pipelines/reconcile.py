@@ -108,10 +108,12 @@ def derived_table(frames: Frames, rows: Rows) -> pd.DataFrame:
             product = force[match.group(1)][0].quantity * float(match.group(2)) / 100
             lines.append(line("derived", f"force-{requirement_id}", f"{requirement_id} = {match.group(2)}% of {match.group(1)}",
                               raw, req.source_id, **numeric("eq", req.quantity, product)))
-    if {"iob-nl-standby-share", "iob-nl-standby-eu", "iob-nl-standby-nato"} <= force.keys():
+    shares = by_id(frames, rows, "fair_shares", "fair_share_id")
+    if {"iob-nl-standby-share", "iob-nl-standby-eu", "iob-nl-standby-nato"} <= force.keys() and "iob-nato-personnel" in shares:
         share, raw = force["iob-nl-standby-share"]
-        computed = 100 * (force["iob-nl-standby-eu"][0].quantity + force["iob-nl-standby-nato"][0].quantity) / 33600
-        lines.append(line("derived", "force-standby-share", "stand-by share = (EU + NATO stand-by troops) / 33.600 active military; 'ruim' = above",
+        active = shares["iob-nato-personnel"][0].nl_value  # the report's 33.600 active military (IISS, footnotes 318 and 338)
+        computed = 100 * (force["iob-nl-standby-eu"][0].quantity + force["iob-nl-standby-nato"][0].quantity) / active
+        lines.append(line("derived", "force-standby-share", f"stand-by share = (EU + NATO stand-by troops) / {active:g} active military; 'ruim' = above",
                           raw, share.source_id, **numeric("gt", share.quantity, round(computed, 2), unit="%")))
     if {"iob-nato-nfm-tier-1", "iob-nato-nfm-tier-2", "nato-300000-one-month"} <= force.keys():
         month, raw = force["nato-300000-one-month"]
@@ -151,8 +153,7 @@ def derived_table(frames: Frames, rows: Rows) -> pd.DataFrame:
         total, raw = method["sample_n"]
         halves = method["split_run_n_first"][0].value_number + method["split_run_n_second"][0].value_number
         lines.append(line("derived", "poll-split-run-halves", "the two split-run halves add up to the sample",
-                          rows["poll_method"][frames["poll_method"].index[frames["poll_method"].fact_id == "split_run_n_second"][0]],
-                          total.source_id, **numeric("eq", total.value_number, halves)))
+                          method["split_run_n_second"][1], total.source_id, **numeric("eq", total.value_number, halves)))
     lines += [l for l in sources_table_lines(frames, rows) if l["kind"] == "derived"]
     return pd.DataFrame(lines, columns=COLUMNS)
 
@@ -222,7 +223,8 @@ REQUIRED_INPUTS = {
     "poll-fieldwork-in-sources": [("poll_method", "fact_id", f) for f in ("fieldwork_start", "fieldwork_end")],
     "force-iob-nl-standby-eu": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-eu", "iob-eu-rdc-footnote-336")],
     "force-iob-nl-standby-nato": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-nato", "nato-300000-one-month")],
-    "force-standby-share": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-share", "iob-nl-standby-eu", "iob-nl-standby-nato")],
+    "force-standby-share": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-share", "iob-nl-standby-eu", "iob-nl-standby-nato")]
+    + [("fair_shares", "fair_share_id", "iob-nato-personnel")],
     "force-nfm-tiers-within-a-month": [("force_requirements", "requirement_id", r) for r in ("iob-nato-nfm-tier-1", "iob-nato-nfm-tier-2", "nato-300000-one-month")],
     "contribution-rdc-share": [("mission_contributions", "contribution_id", "iob-eu-rdc-share"), ("force_requirements", "requirement_id", "iob-nl-rdc-commitment"), ("force_requirements", "requirement_id", "iob-eu-rdc")],
     "sum-hague-norm-kamerbrief-2025-navo-top": [("spending_norms", "norm_id", n) for n in ("kamerbrief-hague-total", "kamerbrief-hague-core", "kamerbrief-hague-related")],
