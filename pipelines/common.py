@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
 SCHEMAS = ROOT / "schemas"
@@ -20,6 +22,7 @@ PACKAGE_METADATA = SCHEMAS / "package.json"
 STAGING = ROOT / "build" / "tidy"
 VALIDATION = ROOT / "build" / "validation.json"
 CHECKS = ROOT / "build" / "checks.csv"
+REPORT = ROOT / "build" / "report"
 DESCRIPTOR = ROOT / "datapackage.json"
 
 # Staged tables carry these columns so that any later check can name the raw cell a row
@@ -158,6 +161,26 @@ def table_schema(name: str) -> dict:
 
 def field_names(name: str) -> list[str]:
     return [field["name"] for field in table_schema(name)["fields"]]
+
+
+def staged(raw: RawRow, column: str = "", **fields: object) -> dict[str, str]:
+    row = {key: ("" if value is None else str(value)) for key, value in fields.items()}
+    return {**row, "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": column}
+
+
+def load_yaml(path: Path) -> dict:
+    """A sidecar: YAML read safely (no tags, no code), tolerating a byte-order mark and CRLF."""
+    if not path.is_file():
+        raise InputError([f"{rel(path)}: sidecar file is missing"])
+    try:
+        data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError([f"{rel(path)}, byte {exc.start}: not valid UTF-8 ({exc.reason})"]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([f"{rel(path)}: not valid YAML ({exc})"]) from None
+    if not isinstance(data, dict):
+        raise InputError([f"{rel(path)}: expected a mapping of sidecar fields"])
+    return data
 
 
 def raw_columns(name: str) -> list[str]:

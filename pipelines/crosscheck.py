@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from pathlib import Path
 
 # The package must build offline: great-expectations sends usage analytics unless told not to.
@@ -171,4 +170,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     run(main)
-    sys.exit(0)

@@ -81,6 +81,15 @@ def record(excerpt: Excerpt, raw_file: str, cells: int, problems: list[str]) -> 
     return problems
 
 
+def differing_cells(excerpt: Excerpt, raw_file: str, line: int, columns: list[str], typed: list[str], seen: list[str]) -> list[str]:
+    """One problem per cell where the transcription and the excerpt differ."""
+    return [
+        f"{raw_file}, line {line}, field '{column}': transcribed {t!r}, excerpt {rel(excerpt.path)} reads {s!r}"
+        for column, t, s in zip(columns, typed, seen)
+        if t != s
+    ]
+
+
 def squash(text: str) -> str:
     """Compare headers without the layout the text layer adds: spaces, line breaks, hyphens
     and the row of '%' unit signs some tables print under their header."""
@@ -112,12 +121,7 @@ def compare(
         end = positions[index + 1][0] if index + 1 < len(rows) else len(text)
         printed = text[positions[index][1] : end].split()
         if printed != cells:
-            for column, typed, seen in zip(columns, cells, printed + [""] * len(cells)):
-                if typed != seen:
-                    problems.append(
-                        f"{raw_file}, line {line}, field '{column}': transcribed {typed!r}, "
-                        f"excerpt {rel(excerpt.path)} reads {seen!r}"
-                    )
+            problems += differing_cells(excerpt, raw_file, line, columns, cells, printed + [""] * len(cells))
             if len(printed) != len(cells):
                 problems.append(
                     f"{raw_file}, line {line}: {len(cells)} cells transcribed, "
@@ -150,10 +154,5 @@ def compare_tsv(
         printed += [""] * (len(columns) - len(printed))
         if len(printed) > len(columns):
             problems.append(f"{raw_file}, line {line}: excerpt {rel(excerpt.path)} has {len(printed)} fields after {label!r}, expected {len(columns)}")
-        for column, typed, seen in zip(columns, cells, printed):
-            if typed != seen:
-                problems.append(
-                    f"{raw_file}, line {line}, field '{column}': transcribed {typed!r}, "
-                    f"excerpt {rel(excerpt.path)} reads {seen!r}"
-                )
+        problems += differing_cells(excerpt, raw_file, line, columns, cells, printed)
     return record(excerpt, raw_file, sum(map(len, (c for _, _, c in rows))), problems)

@@ -13,8 +13,8 @@ import json
 import re
 
 from pipelines import excerpts
-from pipelines.common import RAW, InputError, RawRow, read_raw_csv, rel
-from pipelines.poll import fmt, load_yaml, parse_printed, staged
+from pipelines.common import RAW, InputError, RawRow, load_yaml, read_raw_csv, rel, staged
+from pipelines.poll import fmt, parse_printed
 
 SOURCE_ID = "clingendael-2025-10-kantelpunt"
 FOLDER = RAW / SOURCE_ID
@@ -83,6 +83,7 @@ def table_cells(stem: str, resolved: dict, used: set) -> tuple[list[dict], list[
                     problems.append(f"{name}, line {raw.line}, field '{party}': {printed!r} is not in the legend of {meta['locator']} ({sorted(k for k in meta['legend'] if k)})")
                     continue
                 if (meta["locator"], label, party) in resolved:
+                    used.add((meta["locator"], label, party))  # reported here, not again below
                     problems.append(f"{rel(FOLDER / 'lost_cells.csv')}: {meta['locator']} {label!r} {party} is printed ({printed!r}), not lost")
                 row.update(position=meta["legend"][printed], cell_status="transcribed")
             elif empty == "lost":
@@ -146,8 +147,7 @@ def build() -> tuple[list[dict], list[dict]]:
             positions, projections, problems = positions + p, projections + f, problems + errors
         for key in resolved.keys() - used:
             raw = resolved[key]
-            if not any(key[0] in problem and key[1] in problem for problem in problems):
-                problems.append(f"{raw.file}, line {raw.line}: {key} is not an empty cell of a table with lost colours")
+            problems.append(f"{raw.file}, line {raw.line}: {key} is not an empty cell of a table with lost colours")
         if problems:
             raise InputError(problems)
         _cache[SOURCE_ID] = (positions, projections)

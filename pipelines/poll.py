@@ -13,10 +13,8 @@ import math
 import re
 from pathlib import Path
 
-import yaml
-
-from pipelines import excerpts
-from pipelines.common import RAW, InputError, RawRow, raw_columns, read_raw_csv, rel
+from pipelines import excerpts, prose
+from pipelines.common import RAW, InputError, RawRow, load_yaml, raw_columns, read_raw_csv, rel, staged
 
 SOURCE_ID = "ipsos-io-2025-06-navo"
 FOLDER = RAW / SOURCE_ID
@@ -71,11 +69,6 @@ def half_width(pct: float, n: int) -> float:
     return (high - low) / 2
 
 
-def staged(raw: RawRow, column: str = "", **fields: object) -> dict[str, str]:
-    row = {key: ("" if value is None else str(value)) for key, value in fields.items()}
-    return {**row, "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": column}
-
-
 def result(raw: RawRow, column: str, *, value: float | None, base_n: int | None, **fields: object) -> dict[str, str]:
     """A poll_results row; confidence bounds wherever the value is exact and its base n known."""
     low = high = None
@@ -87,21 +80,6 @@ def result(raw: RawRow, column: str, *, value: float | None, base_n: int | None,
         value_pct=fmt(value), base_n=base_n, ci95_low_pct="" if low is None else f"{low:.1f}",
         ci95_high_pct="" if high is None else f"{high:.1f}", source_id=SOURCE_ID, **fields,
     )
-
-
-def load_yaml(path: Path) -> dict:
-    """A sidecar: YAML read safely (no tags, no code), tolerating a byte-order mark and CRLF."""
-    if not path.is_file():
-        raise InputError([f"{rel(path)}: sidecar file is missing"])
-    try:
-        data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise InputError([f"{rel(path)}, byte {exc.start}: not valid UTF-8 ({exc.reason})"]) from None
-    except yaml.YAMLError as exc:
-        raise InputError([f"{rel(path)}: not valid YAML ({exc})"]) from None
-    if not isinstance(data, dict):
-        raise InputError([f"{rel(path)}: expected a mapping of sidecar fields"])
-    return data
 
 
 def bool_text(flag: object) -> str:
@@ -240,10 +218,8 @@ def results() -> list[dict[str, str]]:
 
 
 def method() -> list[dict[str, str]]:
-    from pipelines.prose import context_problems
-
     records = read_raw_csv(FOLDER / "method.csv", raw_columns("poll_method"))
-    problems = [p for raw in records for p in context_problems(raw, "poll_method")]
+    problems = [p for raw in records for p in prose.context_problems(raw, "poll_method")]
     if problems:
         raise InputError(problems)
     return [staged(raw, **raw.cells, source_id=SOURCE_ID) for raw in records]

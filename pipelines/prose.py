@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.common import RAW, InputError, raw_columns, read_raw_csv
-from pipelines.poll import staged
+from pipelines.common import RAW, InputError, raw_columns, read_raw_csv, staged
 
 NUMBER_WORDS = {
     "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,

@@ -13,6 +13,7 @@ from pipelines.common import (
     CHECK_RESOURCES,
     DESCRIPTOR,
     PROVENANCE,
+    REPORT,
     ROOT,
     VALIDATION,
     InputError,
@@ -26,7 +27,6 @@ from pipelines.common import (
     staged_path,
     write_atomic,
 )
-from pipelines.report import REPORT
 
 
 def published_table(name: str) -> bytes:

@@ -21,6 +21,8 @@ import re
 
 import pandas as pd
 
+from pipelines.poll import half_width
+
 APPROX = {"percent": 3.0, "parties": 1.5, "zo'n": 0.5}
 KEY = ["question_id", "wave", "group", "item", "answer"]
 COLUMNS = [
@@ -143,8 +145,6 @@ def derived_table(frames: Frames, rows: Rows) -> pd.DataFrame:
                           raw, amount.source_id, **numeric("eq", amount.amount, sum(figures[p][0].amount for p in parts), unit=" bn")))
     method = by_id(frames, rows, "poll_method", "fact_id")
     if {"margin_of_error", "margin_of_error_reference_n", "margin_of_error_reference_pct"} <= method.keys():
-        from pipelines.poll import half_width
-
         stated, raw = method["margin_of_error"]
         moe = half_width(method["margin_of_error_reference_pct"][0].value_number, int(method["margin_of_error_reference_n"][0].value_number))
         lines.append(line("derived", "poll-margin-of-error", "stated margin of error against the 95% Wilson interval at n = 2.000 and 50%, rounded as printed",

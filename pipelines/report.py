@@ -10,7 +10,6 @@ import io
 import json
 import shutil
 from collections import Counter
-from pathlib import Path
 
 import matplotlib
 
@@ -18,9 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from pipelines.common import CHECKS, ROOT, STAGING, package_metadata, read_staged, run, write_atomic  # noqa: E402
+from pipelines.common import CHECKS, REPORT, ROOT, package_metadata, read_staged, run, write_atomic  # noqa: E402
 
-REPORT = ROOT / "build" / "report"
 FIGURES = REPORT / "figures"
 PARTY_ORDER = ["bbb", "cda", "cu", "d66", "denk", "fvd", "gl-pvda", "ja21", "nsc", "pvdd", "pvv", "sgp", "sp", "volt", "vvd"]
 POSITION_COLOURS = {

@@ -12,6 +12,8 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
+from pipelines.common import table_schema
+
 
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
@@ -175,8 +177,7 @@ SPENDING_NORMS = [
 
 
 def known_parties(df: pd.DataFrame) -> pd.Series:
-    from pipelines.common import table_schema  # the party ids are the parties schema's enum
-
+    # the party ids are the parties schema's enum
     known = set(next(f for f in table_schema("parties")["fields"] if f["name"] == "party_id")["constraints"]["enum"])
     return df.claimed_parties.isna() | df.claimed_parties.fillna("").map(lambda v: set(v.split(";")) <= known)
 

@@ -8,10 +8,10 @@ Every failure is reported against the raw file, line and field it came from.
 
 from __future__ import annotations
 
-import pandas as pd
-import pandera.pandas as pa
 from pathlib import Path
 
+import pandas as pd
+import pandera.pandas as pa
 from frictionless import Package, Resource, Schema
 
 from pipelines import rules
@@ -24,7 +24,6 @@ from pipelines.common import (
     data_resource_names,
     read_staged,
     rel,
-    resource_names,
     run,
     sha256,
     staged_path,

@@ -8,7 +8,6 @@ enlarged 10x and 100x (time per row should stay flat).
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import platform

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import yaml
@@ -72,3 +73,18 @@ def test_dvc_does_not_phone_home() -> None:
     config = (ROOT / ".dvc/config").read_text(encoding="utf-8")
     assert re.search(r"analytics\s*=\s*false", config)
     assert re.search(r"check_update\s*=\s*false", config)
+
+
+def stage_code_deps(stages: dict) -> dict[str, set[str]]:
+    return {name: {d for d in stage["deps"] if d.startswith("pipelines/")} for name, stage in stages.items()}
+
+
+def imported_modules(stage: str) -> set[str]:
+    code = f"import importlib, sys; importlib.import_module('pipelines.{stage}'); print(' '.join(k for k in sys.modules if k.startswith('pipelines.')))"
+    out = run([sys.executable, "-c", code], ROOT).stdout.split()
+    return {f"pipelines/{name.split('.')[1]}.py" for name in out}
+
+
+def test_dvc_reruns_a_stage_when_any_module_it_imports_changes() -> None:
+    stages = yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    assert stage_code_deps(stages) == {name: imported_modules(name) for name in stages}
