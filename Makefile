@@ -11,7 +11,7 @@ TOOLS_STAMP := $(TOOLS)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: repro test validate docs release bench lock clean
+.PHONY: repro test validate docs release bench lock clean diff which
 
 repro: $(STAMP)
 	dvc repro
@@ -31,6 +31,14 @@ docs: $(STAMP)
 # A release archive in dist/, only from a clean, validated tree.
 release: $(STAMP)
 	python scripts/release.py
+
+# Value-level changes from a registered version to the working tree (or TO=<version>).
+diff: $(STAMP)
+	@python scripts/registry.py diff "$(FROM)" "$(TO)"
+
+# Which registered version(s) a downloaded file belongs to, by its SHA-256.
+which: $(STAMP)
+	@python scripts/registry.py which "$(FILE)"
 
 # Timings in docs/BENCHMARKS.md.
 bench: $(STAMP)
