@@ -138,7 +138,7 @@ def table_results(stem: str) -> list[dict[str, str]]:
             out.append(result(
                 raw, column, value=value, base_n=base_n if value is not None else None,
                 question_id=keys["question_id"], wave=keys["wave"], wave_label=keys["wave_label"],
-                group=keys["group"], party_id="" if keys["group"] == "total" else keys["group"],
+                respondent_group=keys["respondent_group"], party_id="" if keys["respondent_group"] == "total" else keys["respondent_group"],
                 item=keys["item"], item_en=keys["item_en"], answer=keys["answer"], answer_en=keys["answer_en"],
                 value_status=status, comparator="eq" if value is not None else "", approximate="false",
                 printed=cell, value_origin="table", indicative=bool_text(spec.get("indicative")),
@@ -147,6 +147,10 @@ def table_results(stem: str) -> list[dict[str, str]]:
     if problems:
         raise InputError(problems)
     return out
+
+
+def waves() -> list[dict[str, str]]:
+    return [staged(raw, **raw.cells, source_id=SOURCE_ID) for raw in read_raw_csv(FOLDER / "waves.csv", raw_columns("poll_waves"))]
 
 
 def questions() -> list[dict[str, str]]:
@@ -174,7 +178,7 @@ def read_printed(raw: RawRow, problems: list[str]) -> tuple[float, str, bool] | 
 
 def text_results() -> list[dict[str, str]]:
     path = FOLDER / "text_values.csv"
-    columns = ["question_id", "wave", "group", "item", "item_en", "answer", "answer_en", "printed", "locator", "quote", "note"]
+    columns = ["question_id", "wave", "respondent_group", "item", "item_en", "answer", "answer_en", "printed", "locator", "quote", "note"]
     bases = {raw.cells["question_id"]: raw.cells["base_n"] for raw in read_raw_csv(FOLDER / "questions.csv", raw_columns("poll_questions"))}
     out, problems = [], []
     for raw in read_raw_csv(path, columns):
@@ -185,7 +189,7 @@ def text_results() -> list[dict[str, str]]:
         value, comparator, approximate = reading
         base_n = None
         note = cells["note"]
-        if cells["group"] == "total":
+        if cells["respondent_group"] == "total":
             if cells["question_id"].endswith("_split_run"):
                 base_n = split_run_base()
                 note = f"{note} Bounds use n = {base_n}, the smaller split-run half (which half saw which version is not stated).".strip()
@@ -194,7 +198,7 @@ def text_results() -> list[dict[str, str]]:
         out.append(result(
             raw, "", value=value, base_n=base_n,
             question_id=cells["question_id"], wave=cells["wave"], wave_label="juni 2025",
-            group=cells["group"], party_id="" if cells["group"] == "total" else cells["group"],
+            respondent_group=cells["respondent_group"], party_id="" if cells["respondent_group"] == "total" else cells["respondent_group"],
             item=cells["item"], item_en=cells["item_en"], answer=cells["answer"], answer_en=cells["answer_en"],
             value_status="reported", comparator=comparator, approximate=bool_text(approximate),
             printed=cells["printed"], value_origin="text", indicative="false",
@@ -226,7 +230,7 @@ def method() -> list[dict[str, str]]:
 
 
 def claims() -> list[dict[str, str]]:
-    columns = ["claim_id", "locator", "quote", "printed", "question_id", "wave", "group", "item", "answer", "discrepancy_id", "note"]
+    columns = ["claim_id", "locator", "quote", "printed", "question_id", "wave", "respondent_group", "item", "answer", "discrepancy_id", "note"]
     out, problems = [], []
     for raw in read_raw_csv(FOLDER / "claims.csv", columns):
         cells = raw.cells
@@ -234,7 +238,7 @@ def claims() -> list[dict[str, str]]:
         if reading is None:
             continue
         value, comparator, approximate = reading
-        key = {k: cells[k] for k in ("question_id", "wave", "group", "item", "answer")}
+        key = {k: cells[k] for k in ("question_id", "wave", "respondent_group", "item", "answer")}
         out.append(staged(
             raw, "", claim_id=cells["claim_id"], source_id=SOURCE_ID, locator=cells["locator"],
             quote=cells["quote"], printed=cells["printed"], claimed_value=fmt(value), claimed_parties="", comparator=comparator,

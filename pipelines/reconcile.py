@@ -7,7 +7,7 @@ Rules for "agree" (the tolerance column):
 - eq: the value as printed (0); approx: within 3 percentage points for percentages
   ('één op vijf', 'circa'), within 1.5 parties for counts of parties ('ongeveer de helft'),
   within 0.5 points for a share stated as 'zo'n'; gt / lt: strictly above / below;
-- rank: the value's rank among the items of its question, wave and group, highest first;
+- rank: the value's rank among the items of its question, wave and respondent group, highest first;
 - set: the parties matching the filter are exactly the claimed ones; includes: at least them;
 - a recomputed share is rounded to the decimals the document prints ('2,5%': one) before
   it is compared; a share of a total (stand-by troops) must be exact;
@@ -24,7 +24,8 @@ import pandas as pd
 from pipelines.poll import half_width
 
 APPROX = {"percent": 3.0, "parties": 1.5, "zo'n": 0.5}
-KEY = ["question_id", "wave", "group", "item", "answer"]
+THIS_SURVEY = "2025-06b"  # the wave of the survey the Ipsos report is about
+KEY = ["question_id", "wave", "respondent_group", "item", "answer"]
 COLUMNS = [
     "check_id", "kind", "description", "comparator", "expected", "observed", "difference", "tolerance", "excess",
     "claimed_parties", "observed_parties", "missing_parties", "distinct_values", "source_id", "raw_file", "raw_line",
@@ -74,7 +75,7 @@ def claim_line(claim: pd.Series, raw: dict[str, str], frames: Frames) -> dict:
     value = float(match.value_pct.iloc[0])
     if claim.comparator == "rank":
         peers = results.loc[(results.question_id == key["question_id"]) & (results.wave == key["wave"])
-                            & (results.group == key["group"]) & (results.answer == key["answer"])]
+                            & (results.respondent_group == key["respondent_group"]) & (results.answer == key["answer"])]
         return {**base, **numeric("rank", claim.claimed_value, int((peers.value_pct > value).sum()) + 1)}
     return {**base, **numeric(claim.comparator, claim.claimed_value, value, APPROX["percent"] if claim.comparator == "approx" else 0, "%")}
 
@@ -221,6 +222,8 @@ REQUIRED_INPUTS = {
     "poll-split-run-halves": [("poll_method", "fact_id", f) for f in ("split_run_n_first", "split_run_n_second", "sample_n")],
     "poll-sample-n-in-sources": [("poll_method", "fact_id", "sample_n"), ("sources", "source_id", "ipsos-io-2025-06-navo")],
     "poll-fieldwork-in-sources": [("poll_method", "fact_id", f) for f in ("fieldwork_start", "fieldwork_end")],
+    "poll-this-survey-wave": [("poll_method", "fact_id", f) for f in ("fieldwork_start", "fieldwork_end", "sample_n")]
+    + [("poll_waves", "wave", "2025-06b")],
     "force-iob-nl-standby-eu": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-eu", "iob-eu-rdc-footnote-336")],
     "force-iob-nl-standby-nato": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-nato", "nato-300000-one-month")],
     "force-standby-share": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-share", "iob-nl-standby-eu", "iob-nl-standby-nato")]
@@ -246,6 +249,8 @@ def raw_file(resource: str, value: str) -> str:
         return "data/raw/reference/sources.csv"
     if resource == "poll_method":
         return "data/raw/ipsos-io-2025-06-navo/method.csv"
+    if resource == "poll_waves":
+        return "data/raw/ipsos-io-2025-06-navo/waves.csv"
     prefixes = {"iob": "iob-2025-samen-sterker", "nato": "iob-2025-samen-sterker", "kamerbrief": "kamerbrief-2025-navo-top",
                 "aiv": "aiv-2025-briefadvies-navo-top", "clingendael": "clingendael-2025-10-kantelpunt"}
     return f"data/raw/{prefixes[value.split('-')[0]]}/{resource}.csv"
@@ -279,6 +284,14 @@ def sources_table_lines(frames: Frames, rows: Rows) -> list[dict]:
         stated = f"{method['fieldwork_start'][0].value_text} to {method['fieldwork_end'][0].value_text}"
         listed = f"{source.fieldwork_start:%Y-%m-%d} to {source.fieldwork_end:%Y-%m-%d}"
         lines.append(line("consistency", "poll-fieldwork-in-sources", "fieldwork dates in sources = fieldwork dates in the method section",
+                          raw, "ipsos-io-2025-06-navo", comparator="one_value", expected=stated, observed=listed,
+                          distinct_values=len({stated, listed})))
+    waves = by_id(frames, rows, "poll_waves", "wave")
+    if {"fieldwork_start", "fieldwork_end", "sample_n"} <= method.keys() and THIS_SURVEY in waves:
+        wave, raw = waves[THIS_SURVEY]
+        stated = f"{method['fieldwork_start'][0].value_text} to {method['fieldwork_end'][0].value_text}, n = {method['sample_n'][0].value_number:.0f}"
+        listed = f"{wave.fieldwork_start:%Y-%m-%d} to {wave.fieldwork_end:%Y-%m-%d}, n = {wave.base_n}"
+        lines.append(line("consistency", "poll-this-survey-wave", f"fieldwork and n of wave {THIS_SURVEY} in poll_waves = the method section",
                           raw, "ipsos-io-2025-06-navo", comparator="one_value", expected=stated, observed=listed,
                           distinct_values=len({stated, listed})))
     return lines

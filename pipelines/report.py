@@ -48,15 +48,15 @@ def png(figure: plt.Figure) -> bytes:
 def trust_by_party(results: pd.DataFrame, parties: dict[str, str]) -> bytes:
     rows = results[(results.question_id == "trust_institutions") & (results.item == "NAVO")
                    & (results.answer == "Heel/tamelijk vertrouwen")].copy()
-    rows["label"] = [parties.get(g, "Total") + ("*" if i == "true" else "") for g, i in zip(rows.group, rows.indicative)]
+    rows["label"] = [parties.get(g, "Total") + ("*" if i == "true" else "") for g, i in zip(rows.respondent_group, rows.indicative)]
     rows = rows.sort_values("value_pct")
     figure, axis = plt.subplots(figsize=(7, 4.5))
-    colours = ["#34495e" if g == "total" else "#5dade2" for g in rows.group]
+    colours = ["#34495e" if g == "total" else "#5dade2" for g in rows.respondent_group]
     hatches = ["//" if i == "true" else "" for i in rows.indicative]
     bars = axis.barh(rows.label, rows.value_pct, color=colours)
     for bar, hatch in zip(bars, hatches):
         bar.set_hatch(hatch)
-    total = rows[rows.group == "total"].iloc[0]
+    total = rows[rows.respondent_group == "total"].iloc[0]
     axis.errorbar(total.value_pct, list(rows.label).index(total.label), xerr=[[total.value_pct - total.ci95_low_pct], [total.ci95_high_pct - total.value_pct]],
                   color="black", capsize=3)
     axis.set_xlabel("% with very much or fairly much trust in NATO")
@@ -85,7 +85,7 @@ def european_army(results: pd.DataFrame) -> bytes:
 
 
 def priority_topics(results: pd.DataFrame) -> bytes:
-    rows = results[(results.question_id == "priority_topics") & (results.wave == "2025-06-16")].sort_values("value_pct")
+    rows = results[(results.question_id == "priority_topics") & (results.wave == "2025-06c")].sort_values("value_pct")
     figure, axis = plt.subplots(figsize=(7, 6))
     colours = ["#c0392b" if item == "Defensie" else "#5dade2" for item in rows.item]
     axis.barh(rows.item_en, rows.value_pct, color=colours)

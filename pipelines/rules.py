@@ -82,7 +82,7 @@ def answer_sums(df: pd.DataFrame) -> pd.DataFrame:
     """Per row: sum, count and whether 'don't know' is among the answers of its answer set."""
     # built-in group aggregations only (no per-group Python): this scales with the number of rows
     grouped = df.assign(dont_know=df.answer.str.lower().str.startswith("weet")).groupby(
-        ["question_id", "wave", "group", "item"], dropna=False)
+        ["question_id", "wave", "respondent_group", "item"], dropna=False)
     return pd.DataFrame({
         "total": grouped.value_pct.transform("sum"),
         "slack": 0.5 * grouped.value_pct.transform("count"),
@@ -100,7 +100,7 @@ def single_answer_within_100(df: pd.DataFrame) -> pd.Series:
 
 def multiple_answers_within_bounds(df: pd.DataFrame) -> pd.Series:
     limited = df.max_answers.notna() & (df.response_type != "single")
-    grouped = df.groupby(["question_id", "wave", "group", "answer"], dropna=False).value_pct
+    grouped = df.groupby(["question_id", "wave", "respondent_group", "answer"], dropna=False).value_pct
     total = grouped.transform("sum")
     slack = 0.5 * grouped.transform("count")
     return ~limited | (total <= 100 * df.max_answers + slack)
@@ -115,15 +115,15 @@ POLL_RESULTS = [
              lambda df: df.ci95_low_pct.notna() | df.base_n.isna() | (df.comparator != "eq") | df.approximate),
     row_rule("confidence bounds bracket the value", ("ci95_low_pct",),
              lambda df: df.ci95_low_pct.isna() | ((df.ci95_low_pct <= df.value_pct) & (df.value_pct <= df.ci95_high_pct))),
-    row_rule("party_id is the group's party (empty for total)", ("party_id",),
-             lambda df: df.party_id.fillna("total") == df.group),
+    row_rule("party_id is the respondent group's party (empty for total)", ("party_id",),
+             lambda df: df.party_id.fillna("total") == df.respondent_group),
     row_rule("indicative is set exactly for the party columns printed with '*'", ("indicative",),
              lambda df: (df.value_origin != "table") | (df.indicative == df.raw_column.str.endswith("*"))),
     row_rule("a value from the prose has its quote", ("quote",),
              lambda df: (df.value_origin != "text") | df.quote.notna()),
     # the charts are of this survey: a value the prose states is from its fieldwork month
-    row_rule("a value from the prose is of this survey (June 2025)", ("wave",),
-             lambda df: (df.value_origin != "text") | (df.wave == "2025-06")),
+    row_rule("a value from the prose is of this survey (wave 2025-06b)", ("wave",),
+             lambda df: (df.value_origin != "text") | (df.wave == "2025-06b")),
     row_rule("answers of a single-answer question sum to 100 within rounding", ("value_pct",),
              single_answer_within_100),
     row_rule("answers of a multiple-answer question stay within 100 x max answers", ("value_pct",),
@@ -167,6 +167,15 @@ def in_order(low: str, high: str):
 
 
 FORCE_REQUIREMENTS = [in_order("readiness_days_min", "readiness_days_max"), in_order("quantity", "quantity_max")]
+POLL_WAVES = [
+    in_order("fieldwork_start", "fieldwork_end"),
+    row_rule("the wave id starts with its month", ("wave",), lambda df: df.wave.str[:7] == df.month),
+    row_rule("printed fieldwork days lie in the wave's month", ("fieldwork_start",),
+             lambda df: df.fieldwork_start.isna() | (df.fieldwork_start.dt.strftime("%Y-%m") == df.month)),
+    row_rule("printed fieldwork dates come with the quote that states them", ("quote",),
+             lambda df: df.fieldwork_start.isna() | df.quote.notna()),
+]
+
 MISSION_CONTRIBUTIONS = [in_order("value", "value_max"), in_order("period_start", "period_end")]
 
 SPENDING_NORMS = [
@@ -185,7 +194,8 @@ def known_parties(df: pd.DataFrame) -> pd.Series:
 CLAIMS = [row_rule("claimed parties are known party ids", ("claimed_parties",), known_parties)]
 
 CHECKS: dict[str, list[pa.Check]] = {
-    "sources": SOURCES, "parties": PARTIES, "poll_questions": POLL_QUESTIONS, "poll_results": POLL_RESULTS,
+    "sources": SOURCES, "parties": PARTIES, "poll_questions": POLL_QUESTIONS, "poll_waves": POLL_WAVES,
+    "poll_results": POLL_RESULTS,
     "party_positions": PARTY_POSITIONS, "spending_norms": SPENDING_NORMS, "claims": CLAIMS,
     "force_requirements": FORCE_REQUIREMENTS, "mission_contributions": MISSION_CONTRIBUTIONS,
 }

@@ -55,6 +55,7 @@ BUILDERS: dict[str, list[Callable[[], list[StagedRow]]]] = {
     "sources": [lambda: copy_rows("sources", "reference/sources.csv")],
     "parties": [lambda: copy_rows("parties", "reference/parties.csv")],
     "poll_questions": [poll.questions],
+    "poll_waves": [poll.waves],
     "poll_results": [poll.results],
     "poll_method": [poll.method],
     "party_positions": [matrices.party_positions],

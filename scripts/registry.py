@@ -513,8 +513,8 @@ def render(diffs: list[TableDiff], old: str, new: str, markdown: bool = False) -
                       for row, column, before, after in d.changed]
         for label, rows in (("added", d.added), ("removed", d.removed)):
             if rows:
-                lines += ["", f"Rows {label}:", ""]
-                lines += [f"- {cell(key_text(row, d.key))} ({cell(place(row))})" for row in rows]
+                lines += ([""] if d.changed else []) + [f"Rows {label}:", ""]
+                lines += [f"- {cell(key_text(row, d.key))}" + (f" ({cell(place(row))})" if place(row) else "") for row in rows]
     return "\n".join(lines).lstrip("\n") + "\n"
 
 

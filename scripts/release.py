@@ -1,12 +1,16 @@
 """Build the release archive: dist/<name>-<version>.zip and dist/SHA256SUMS.
 
-    python scripts/release.py           # make release
+    python scripts/release.py           # make release, straight after `git clone`
     python scripts/release.py zenodo    # rewrite .zenodo.json from CITATION.cff
 
-Only from a clean, validated tree: no uncommitted change, `dvc status` up to date,
-`frictionless validate` passing, and the same version in datapackage.json, CITATION.cff and
-the top entry of CHANGELOG.md. The archive is byte-reproducible: entries sorted, timestamps
-set to the commit's time, fixed permissions and compression.
+Only from a clean tree whose committed published files are what the pipeline makes: it runs
+`dvc repro` itself and refuses, listing the files, when that changes any committed file. The
+version must be the same in datapackage.json, CITATION.cff, .zenodo.json and the top entry of
+CHANGELOG.md, and registered in releases.json with the bytes published. The archive carries
+the data and everything needed to rebuild them (raw files, pipeline, schemas, lock files,
+Makefile, dvc.yaml, releases.json); `make repro` inside it, without git, gives the same bytes.
+It is byte-reproducible: entries sorted, timestamps set to the commit's time, fixed
+permissions and compression.
 """
 
 from __future__ import annotations
@@ -22,10 +26,16 @@ from pathlib import Path
 
 import yaml
 
+import registry  # scripts/ is on the path when this runs as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
-CONTENTS = ("datapackage.json", "data/*.csv", "schemas/*.json", "README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md",
-            ".zenodo.json", "reports/validation.md", "reports/figures/*.png")
+CONTENTS = ("datapackage.json", "data/*.csv", "data/raw/**/*", "schemas/*.json", "README.md", "LICENSE", "CITATION.cff",
+            "CHANGELOG.md", ".zenodo.json", "releases.json", "reports/**/*", "docs/**/*", "pipelines/*.py", "scripts/*.py",
+            "Makefile", "pyproject.toml", "requirements.lock", "requirements-tools.in", "requirements-tools.lock",
+            "dvc.yaml", "dvc.lock", ".dvcignore", ".gitattributes")
+# Without git, DVC needs to be told that there is no SCM; the archive carries this config.
+DVC_CONFIG = b"[core]\n    analytics = false\n    check_update = false\n    no_scm = true\n"
 
 
 class ReleaseError(Exception):
@@ -80,10 +90,17 @@ def check() -> str:
         problems.append(".zenodo.json is not what CITATION.cff gives: run `python scripts/release.py zenodo` and commit")
     dirty = run("git", "status", "--porcelain").stdout.strip()
     if dirty:
-        problems.append(f"uncommitted changes:\n{dirty}")
-    status = run("dvc", "status")
-    if "up to date" not in status.stdout:
-        problems.append(f"dvc status: the published files are not what the pipeline makes:\n{status.stdout}{status.stderr}")
+        raise ReleaseError("\n".join([*problems, f"uncommitted changes:\n{dirty}"]))
+    repro = run("dvc", "repro")
+    if repro.returncode != 0:
+        raise ReleaseError("\n".join([*problems, f"dvc repro failed:\n{repro.stderr[-3000:]}"]))
+    changed = run("git", "status", "--porcelain").stdout.strip()
+    if changed:
+        # put the committed files back: the release is refused, the tree stays as committed
+        run("git", "checkout", "--", ".")
+        problems.append("the committed published files are not what the pipeline makes; commit the output of "
+                        f"`make repro` first. Files that differ:\n{changed}")
+    problems += [f"releases.json: {p}" for p in registry.check(ROOT)]
     valid = run("frictionless", "validate", "datapackage.json")
     if valid.returncode != 0:
         problems.append(f"frictionless validate datapackage.json fails:\n{valid.stdout[-2000:]}")
@@ -96,15 +113,21 @@ def build(version: str) -> Path:
     name = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["name"]
     commit_time = int(run("git", "log", "-1", "--format=%ct").stdout.strip() or 315532800)
     stamp = datetime.fromtimestamp(max(commit_time, 315532800), tz=timezone.utc).timetuple()[:6]
-    files = sorted({p.relative_to(ROOT).as_posix() for pattern in CONTENTS for p in ROOT.glob(pattern) if p.is_file()})
+    tracked = set(run("git", "ls-files").stdout.split("\n"))
+    files = sorted({p.relative_to(ROOT).as_posix() for pattern in CONTENTS for p in ROOT.glob(pattern)
+                    if p.is_file() and p.relative_to(ROOT).as_posix() in tracked})
     DIST.mkdir(exist_ok=True)
     archive = DIST / f"{name}-{version}.zip"
     with zipfile.ZipFile(archive, "w") as zip_file:
-        for relative in files:
+        def add(relative: str, content: bytes) -> None:
             info = zipfile.ZipInfo(f"{name}-{version}/{relative}", date_time=stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            zip_file.writestr(info, (ROOT / relative).read_bytes(), compresslevel=9)
+            zip_file.writestr(info, content, compresslevel=9)
+
+        for relative in files:
+            add(relative, (ROOT / relative).read_bytes())
+        add(".dvc/config", DVC_CONFIG)
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
     (DIST / "SHA256SUMS").write_text(f"{digest}  {archive.name}\n", encoding="utf-8")
     return archive

@@ -98,3 +98,14 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) >= count, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory) -> tuple[Path, Path]:
+    """One release built from a fresh clone of the working tree, shared by the tests that read it."""
+    from test_release import committed_copy
+
+    repo = committed_copy(tmp_path_factory.mktemp("release"))
+    result = run([str(BIN / "python"), "scripts/release.py"], repo)
+    assert result.returncode == 0, result.stderr
+    return repo, next((repo / "dist").glob("*.zip"))

@@ -84,7 +84,7 @@ def value_cells(path: Path) -> list[tuple[int, int]]:
         columns = range(1, len(header))
     else:
         numeric = set(NUMERIC_COLUMNS.get(path.name, ()))
-        columns = [i for i, h in enumerate(header) if h in numeric or (h.endswith("printed") and h not in TEXT_COLUMNS) or h in ("printed", "fieldwork_start", "fieldwork_end", "wave", "group", "party", "position")]
+        columns = [i for i, h in enumerate(header) if h in numeric or (h.endswith("printed") and h not in TEXT_COLUMNS) or h in ("printed", "fieldwork_start", "fieldwork_end", "wave", "respondent_group", "party", "position")]
     return [(n + 1, c) for n, r in enumerate(records[1:], start=1) if r for c in columns if c < len(r) and r[c].strip()]
 
 
@@ -150,7 +150,7 @@ def party_id(rng: random.Random, root: Path):
         return path, with_line(path, 1, cells), 1
     path, column = {
         "parties": (raw / "reference/parties.csv", "party_id"),
-        "text_values": (raw / "ipsos-io-2025-06-navo/text_values.csv", "group"),
+        "text_values": (raw / "ipsos-io-2025-06-navo/text_values.csv", "respondent_group"),
         "lost_cells": (raw / "clingendael-2025-10-kantelpunt/lost_cells.csv", "party"),
         "claims": (raw / "clingendael-2025-10-kantelpunt/claims.csv", "claimed_parties"),
     }[choice]

@@ -69,7 +69,7 @@ def test_multiple_answer_bound_is_checked(repo: Path) -> None:
 
 
 def test_indicative_flag_must_match_the_asterisk(repo: Path) -> None:
-    edit(repo / FOLDER / "tabel_1_1.meta.yaml", "SGP*: {group: sgp, indicative: true}", "SGP*: {group: sgp}")
+    edit(repo / FOLDER / "tabel_1_1.meta.yaml", "SGP*: {respondent_group: sgp, indicative: true}", "SGP*: {respondent_group: sgp}")
     fails_cleanly(repo, [f"tabel_1_1.csv, line 2, field 'SGP*' (published as 'indicative')", "indicative is set exactly for the party columns printed with '*'"])
 
 
@@ -159,7 +159,7 @@ def test_not_asked_and_not_applicable_cells_are_published() -> None:
 
 
 def test_indicative_parties_are_the_asterisked_columns() -> None:
-    indicative = {r["group"] for r in published("poll_results") if r["indicative"] == "true"}
+    indicative = {r["respondent_group"] for r in published("poll_results") if r["indicative"] == "true"}
     header = next(csv.reader((ROOT / FOLDER / "tabel_1_1.csv").open(encoding="utf-8")))
     assert indicative == {column[:-1].lower() for column in header if column.endswith("*")}
 

@@ -16,13 +16,24 @@ from conftest import BIN, ROOT, run
 TOOLS = ROOT / ".venv-tools" / "bin" / "cffconvert"
 
 
-def committed_copy(tmp_path: Path) -> Path:
-    """A clone-like copy with everything committed and the pipeline's build/ in place."""
-    from conftest import copy_repo
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo, check=True, capture_output=True)
 
-    repo = copy_repo(ROOT, tmp_path / "repo")
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "release test"], cwd=repo, check=True)
-    assert run(["dvc", "repro"], repo).returncode == 0
+
+def committed_copy(tmp_path: Path) -> Path:
+    """A fresh clone of the working tree as committed: no build/, as after `git clone`.
+
+    The registry's history checks need the real commits, so this is a clone of the repository
+    with the working tree's changes committed on top."""
+    from conftest import tracked_files
+
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", "--shared", str(ROOT), str(repo)], check=True)
+    for name in tracked_files(ROOT):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_bytes((ROOT / name).read_bytes())
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "release test", "--allow-empty")
     return repo
 
 
@@ -38,10 +49,8 @@ def test_zenodo_metadata_is_generated_from_the_citation() -> None:
     assert json.loads(result.stdout)["version"] == json.loads((ROOT / "datapackage.json").read_text())["version"]
 
 
-def test_release_is_reproducible_and_complete(tmp_path: Path) -> None:
-    repo = committed_copy(tmp_path)
-    first = run([str(BIN / "python"), "scripts/release.py"], repo)
-    assert first.returncode == 0, first.stderr
+def test_release_is_reproducible_and_complete(release) -> None:
+    repo, _ = release
     version = json.loads((repo / "datapackage.json").read_text())["version"]
     archive = repo / "dist" / f"nl-defence-opinion-2025-{version}.zip"
     content = archive.read_bytes()
@@ -51,8 +60,58 @@ def test_release_is_reproducible_and_complete(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(archive).namelist())
     prefix = f"nl-defence-opinion-2025-{version}/"
     for required in ("datapackage.json", "data/poll_results.csv", "schemas/checks.schema.json", "README.md", "LICENSE",
-                     "CITATION.cff", "CHANGELOG.md", ".zenodo.json", "reports/validation.md"):
+                     "CITATION.cff", "CHANGELOG.md", ".zenodo.json", "reports/validation.md", "releases.json",
+                     "data/raw/ipsos-io-2025-06-navo/tabel_1_1.csv", "pipelines/tidy.py", "requirements.lock",
+                     "Makefile", "dvc.yaml", "dvc.lock", ".dvc/config"):
         assert prefix + required in names
+
+
+def test_every_readme_link_resolves_inside_the_archive(release) -> None:
+    repo, _ = release
+    version = json.loads((repo / "datapackage.json").read_text())["version"]
+    prefix = f"nl-defence-opinion-2025-{version}/"
+    names = {n.removeprefix(prefix) for n in zipfile.ZipFile(repo / "dist" / f"nl-defence-opinion-2025-{version}.zip").namelist()}
+    folders = {str(Path(n).parent) for n in names}
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    links = {target.split("#")[0] for target in re.findall(r"\]\(([^)\s]+)\)", readme)
+             if not re.match(r"[a-z]+:", target) and not target.startswith("#")}
+    assert links, "the README links to files of the package"
+    dead = sorted(link for link in links if link.rstrip("/") not in names | folders)
+    assert dead == [], f"README links that do not resolve inside the archive: {dead}"
+
+
+def test_make_repro_inside_the_unzipped_archive_reproduces_the_published_bytes(release, tmp_path: Path) -> None:
+    repo, _ = release
+    version = json.loads((repo / "datapackage.json").read_text())["version"]
+    with zipfile.ZipFile(repo / "dist" / f"nl-defence-opinion-2025-{version}.zip") as zip_file:
+        zip_file.extractall(tmp_path / "unzipped")
+    package = tmp_path / "unzipped" / f"nl-defence-opinion-2025-{version}"
+    assert not (package / ".git").exists()
+    published = {p.relative_to(package): p.read_bytes() for p in [package / "datapackage.json", *package.glob("data/*.csv"), *package.glob("reports/**/*.*")]}
+    for path in published:
+        (package / path).unlink()  # nothing to compare against but what the pipeline makes
+    # the environment make would create from the lock file: this one's programs, stamped as current
+    (package / ".venv").mkdir()
+    (package / ".venv" / "bin").symlink_to(ROOT / ".venv" / "bin")
+    (package / ".venv" / ".installed").touch()
+    result = run(["make", "--no-print-directory", "repro"], package)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    rebuilt = {path: (package / path).read_bytes() for path in published}
+    assert [str(p) for p in published if rebuilt[p] != published[p]] == []
+
+
+def test_release_refuses_committed_files_the_pipeline_does_not_make(tmp_path: Path) -> None:
+    repo = committed_copy(tmp_path)
+    parties = repo / "data" / "raw" / "reference" / "parties.csv"
+    parties.write_text(parties.read_text(encoding="utf-8").replace("Volt Nederland", "Volt Nederland (edited)"), encoding="utf-8")
+    git(repo, "commit", "-qam", "edit a raw file without rebuilding")
+    result = run([str(BIN / "python"), "scripts/release.py"], repo)
+    assert result.returncode == 1, result.stdout
+    assert "the committed published files are not what the pipeline makes" in result.stderr
+    assert "M data/parties.csv" in result.stderr and "M datapackage.json" in result.stderr
+    assert not (repo / "dist").exists()
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout
+    assert status == "", "a refused release must leave the tree as committed"
 
 
 def test_release_refuses_a_dirty_tree(tmp_path: Path) -> None:
@@ -66,6 +125,6 @@ def test_release_refuses_mismatched_versions(tmp_path: Path) -> None:
     repo = committed_copy(tmp_path)
     cff = repo / "CITATION.cff"
     cff.write_text(re.sub(r"^version: ", "version: 9", cff.read_text(), count=1, flags=re.M))
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "bump"], cwd=repo, check=True)
+    git(repo, "commit", "-qam", "bump")
     result = run([str(BIN / "python"), "scripts/release.py"], repo)
     assert result.returncode == 1 and "versions differ" in result.stderr
