@@ -11,7 +11,7 @@ TOOLS_STAMP := $(TOOLS)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: repro test validate docs release bench lock clean diff which
+.PHONY: repro test validate verify-sources docs release bench lock clean diff which
 
 repro: $(STAMP)
 	dvc repro
@@ -20,8 +20,17 @@ repro: $(STAMP)
 validate: $(STAMP)
 	frictionless validate datapackage.json
 
+# The text layers of the five documents, for verify-sources (CI requires them).
+SOURCES ?= ../shared/sources
+
 test: $(STAMP) $(TOOLS_STAMP)
+	@if [ -d "$(SOURCES)" ]; then $(MAKE) --no-print-directory verify-sources; \
+	else echo "verify-sources: NOT RUN, no text layers in $(SOURCES) (make verify-sources SOURCES=DIR)"; fi
 	pytest
+
+# Every quote, excerpt and as-printed text against the documents' text layers.
+verify-sources: $(STAMP)
+	python scripts/verify_sources.py "$(SOURCES)"
 
 # great-expectations Data Docs for the cross-checks, in build/data_docs/ (not committed)
 docs: $(STAMP)

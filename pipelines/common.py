@@ -21,6 +21,7 @@ SCHEMAS = ROOT / "schemas"
 PACKAGE_METADATA = SCHEMAS / "package.json"
 STAGING = ROOT / "build" / "tidy"
 VALIDATION = ROOT / "build" / "validation.json"
+DOUBLE_ENTRY = ROOT / "build" / "double_entry.json"
 CHECKS = ROOT / "build" / "checks.csv"
 REPORT = ROOT / "build" / "report"
 DESCRIPTOR = ROOT / "datapackage.json"
@@ -186,7 +187,18 @@ def load_yaml(path: Path) -> dict:
 def raw_columns(name: str) -> list[str]:
     """Columns a raw file of this resource has: the published ones, less the source_id that
     the folder it lives in already says."""
-    return [field for field in field_names(name) if field != "source_id"]
+    return [field for field in transcribed_fields(name) if field != "source_id"]
+
+
+def transcribed_fields(name: str) -> list[str]:
+    """A resource's fields less the provenance the pipeline adds (raw_file, raw_line, raw_column)."""
+    return [field for field in field_names(name) if field not in PROVENANCE]
+
+
+def staged_header(name: str) -> list[str]:
+    """A staged table's columns: the published ones, then the provenance ones it does not publish."""
+    fields = field_names(name)
+    return [*fields, *(column for column in PROVENANCE if column not in fields)]
 
 
 def staged_path(name: str) -> Path:

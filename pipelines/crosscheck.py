@@ -27,6 +27,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig  # noq
 from pipelines import reconcile  # noqa: E402
 from pipelines.common import (  # noqa: E402
     CHECKS,
+    DOUBLE_ENTRY,
     STAGING,
     VALIDATION,
     InputError,
@@ -156,7 +157,8 @@ def main() -> None:
     problems += [f"discrepancy {discrepancy_id} names check {check_id}, which does not exist" for check_id, discrepancy_id in expected.items()]
     if problems:
         raise InputError(problems)
-    earlier = load_json(VALIDATION)["checks"] + json.loads((STAGING / "excerpt_checks.json").read_text(encoding="utf-8"))
+    earlier = [*load_json(VALIDATION)["checks"], *json.loads((STAGING / "excerpt_checks.json").read_text(encoding="utf-8")),
+               *json.loads(DOUBLE_ENTRY.read_text(encoding="utf-8"))]
     columns = field_names("checks")
     rows = [{c: "" if pd.isna(v := line.get(c, "")) else v for c in columns} for line in earlier + checks]
     write_atomic(CHECKS, csv_bytes(columns, ([row[c] for c in columns] for row in rows)))

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.common import RAW, InputError, field_names, read_raw_csv, rel
+from pipelines.common import RAW, InputError, read_raw_csv, rel, transcribed_fields
 
 # Every comparison that passed, for the `checks` resource (written by `tidy`).
 CHECKED: list[dict[str, str]] = []
@@ -60,7 +60,7 @@ def read_excerpt(path: Path) -> Excerpt:
 
 def verify_source(excerpt: Excerpt, source_id: str) -> list[str]:
     """The excerpt must say it is from `source_id`'s text layer, with the hash the sources table gives."""
-    sources = read_raw_csv(RAW / "reference" / "sources.csv", field_names("sources"))
+    sources = read_raw_csv(RAW / "reference" / "sources.csv", transcribed_fields("sources"))
     known = {raw.cells["source_id"]: raw.cells["text_layer_sha256"] for raw in sources}
     problems = []
     if excerpt.source_id != source_id:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from pipelines import excerpts
+from pipelines import double_entry, excerpts
 from pipelines.common import RAW, InputError, RawRow, load_yaml, read_raw_csv, rel, staged
 from pipelines.poll import fmt, parse_printed
 
@@ -20,20 +20,14 @@ SOURCE_ID = "clingendael-2025-10-kantelpunt"
 FOLDER = RAW / SOURCE_ID
 TABLES = ("tabel_1", "tabel_2", "tabel_3", "tabel_4", "tabel_5", "tabel_6")
 PARTIES = ["BBB", "CDA", "CU", "D66", "DENK", "FVD", "GL-PvdA", "JA21", "NSC", "PvdD", "PVV", "SGP", "SP", "Volt", "VVD"]
-LOST_COLUMNS = ["table", "item", "party", "position", "evidence_locator", "evidence_quote", "note"]
 
 
-def lost_cells() -> dict[tuple[str, str, str], RawRow]:
-    resolved: dict[tuple[str, str, str], RawRow] = {}
-    problems = []
-    for raw in read_raw_csv(FOLDER / "lost_cells.csv", LOST_COLUMNS):
-        key = (raw.cells["table"], raw.cells["item"], raw.cells["party"])
-        if key in resolved:
-            problems.append(f"{raw.file}, line {raw.line}: cell {key} is resolved twice (also line {resolved[key].line})")
-        resolved[key] = raw
+def lost_cells() -> dict[tuple[str, str, str], tuple]:
+    """The reading published for each lost cell, and the rule that chose it (double_entry.adjudicate)."""
+    chosen, _, problems = double_entry.adjudicate()
     if problems:
         raise InputError(problems)
-    return resolved
+    return chosen
 
 
 def table_cells(stem: str, resolved: dict, used: set) -> tuple[list[dict], list[dict], list[str]]:
@@ -93,17 +87,18 @@ def table_cells(stem: str, resolved: dict, used: set) -> tuple[list[dict], list[
                     problems.append(f"{name}, line {raw.line}, field '{party}': the cell is empty (lost) and lost_cells.csv does not resolve it")
                     continue
                 used.add(key)
-                position = lost.cells["position"]
+                reading, rule = lost
+                position, source = reading.position, reading.row
                 if position and position not in meta["legend"].values() and position != "not_costed_by_cpb":
-                    problems.append(f"{lost.file}, line {lost.line}, field 'position': {position!r} is not a position of the {meta['locator']} legend")
-                if bool(position) != bool(lost.cells["evidence_quote"]):
-                    problems.append(f"{lost.file}, line {lost.line}, field 'evidence_quote': a position from the prose needs its quote, a lost cell has none")
+                    problems.append(f"{source.file}, line {source.line}, field 'position': {position!r} is not a position of the {meta['locator']} legend")
+                if bool(position) != bool(reading.quote):
+                    problems.append(f"{source.file}, line {source.line}, field 'evidence_quote': a position from the prose needs its quote, a lost cell has none")
                 row.update(
                     position=position, cell_status="from_text" if position else "lost",
-                    evidence_locator=lost.cells["evidence_locator"], evidence_quote=lost.cells["evidence_quote"],
-                    note=lost.cells["note"],
+                    evidence_locator=reading.locator if position else "", evidence_quote=reading.quote if position else "",
+                    note=f"{reading.note} Readings: {rule}.".strip() if rule != "both readings agree" else reading.note,
                 )
-                positions.append(staged(lost, "position", **row))
+                positions.append(staged(source, "position", **row))
                 continue
             else:
                 problems.append(f"{name}, line {raw.line}, field '{party}': empty cell, but {meta['locator']} keeps every cell in the text layer")
@@ -146,7 +141,7 @@ def build() -> tuple[list[dict], list[dict]]:
             p, f, errors = table_cells(stem, resolved, used)
             positions, projections, problems = positions + p, projections + f, problems + errors
         for key in resolved.keys() - used:
-            raw = resolved[key]
+            raw = resolved[key][0].row
             problems.append(f"{raw.file}, line {raw.line}: {key} is not an empty cell of a table with lost colours")
         if problems:
             raise InputError(problems)

@@ -12,13 +12,13 @@ import json
 from pipelines.common import (
     CHECK_RESOURCES,
     DESCRIPTOR,
-    PROVENANCE,
     REPORT,
     ROOT,
     VALIDATION,
     InputError,
     csv_bytes,
     field_names,
+    staged_header,
     json_bytes,
     load_json,
     package_metadata,
@@ -35,7 +35,7 @@ def published_table(name: str) -> bytes:
     with staged_path(name).open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         columns = field_names(name)
-        if reader.fieldnames != [*columns, *PROVENANCE]:
+        if reader.fieldnames != staged_header(name):
             raise InputError([f"build/tidy/{name}.csv: columns differ from schemas/{name}.schema.json"])
         return csv_bytes(columns, ([row[c] for c in columns] for row in reader))
 

@@ -14,6 +14,7 @@ from collections import Counter
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -67,18 +68,24 @@ def trust_by_party(results: pd.DataFrame, parties: dict[str, str]) -> bytes:
     return png(figure)
 
 
-def european_army(results: pd.DataFrame) -> bytes:
+def european_army(results: pd.DataFrame, waves: pd.DataFrame) -> bytes:
+    """On a time axis: the waves are months apart by their fieldwork month (poll_waves), not evenly."""
     rows = results[(results.question_id == "defence_statements") & (results.value_origin == "table")].copy()
+    months = dict(zip(waves.wave, pd.to_datetime(waves.month, format="%Y-%m")))
+    rows["when"] = rows.wave.map(months)
     figure, axis = plt.subplots(figsize=(7, 4))
     for item, label in (("Er zou een Europees leger", "A European army should be formed"),
                         ("De Europese Unie is op het gebied", "The EU is too dependent on the US for defence")):
-        series = rows[rows.item.str.startswith(item)].sort_values("wave")
-        axis.plot(series.wave_label, series.value_pct, marker="o", label=label)
-        for wave, status in zip(series.wave_label, series.value_status):
+        series = rows[rows.item.str.startswith(item)].sort_values("when")
+        axis.plot(series.when, series.value_pct, marker="o", label=label)
+        for when, status in zip(series.when, series.value_status):
             if status == "not_asked":
-                axis.annotate("not asked", (wave, 30), fontsize=7, ha="center", color="grey")
+                axis.annotate("not asked", (when, 30), fontsize=7, ha="center", color="grey")
+    axis.xaxis.set_major_locator(mdates.YearLocator())
+    axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axis.set_ylim(25, 80)
     axis.set_ylabel("% (fully) agree")
+    axis.set_xlabel("fieldwork month (poll_waves.month), on a time axis")
     axis.set_title("Support for a European army over time (Ipsos I&O, Tabel 3.1)", fontsize=10)
     axis.legend(fontsize=8, loc="upper left")
     return png(figure)
@@ -209,7 +216,7 @@ def main() -> None:
     checks = tables["checks"]
     figures = {
         "trust_in_nato_by_party.png": trust_by_party(tables["poll_results"], parties),
-        "european_army_over_time.png": european_army(tables["poll_results"]),
+        "european_army_over_time.png": european_army(tables["poll_results"], tables["poll_waves"]),
         "priority_topics_2025.png": priority_topics(tables["poll_results"]),
         "party_matrices.png": matrix_heatmap(tables["party_positions"], parties),
         "fair_shares.png": fair_shares(tables["fair_shares"]),

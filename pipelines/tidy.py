@@ -13,12 +13,12 @@ from typing import Callable
 
 from pipelines import excerpts, matrices, poll, prose
 from pipelines.common import (
-    PROVENANCE,
     RAW,
     STAGING,
     InputError,
     csv_bytes,
-    field_names,
+    staged_header,
+    transcribed_fields,
     data_resource_names,
     raw_columns,
     read_raw_csv,
@@ -32,7 +32,7 @@ StagedRow = dict[str, str]
 
 def copy_rows(resource: str, raw_name: str) -> list[StagedRow]:
     """A raw file that already has the published columns (reference tables)."""
-    columns = field_names(resource)
+    columns = transcribed_fields(resource)
     return [
         {**raw.cells, "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": ""}
         for raw in read_raw_csv(RAW / raw_name, columns)
@@ -87,7 +87,7 @@ def main() -> None:
         raise InputError(list(dict.fromkeys(problems)))
     shutil.rmtree(STAGING, ignore_errors=True)
     for name, rows in staged.items():
-        header = [*field_names(name), *PROVENANCE]
+        header = staged_header(name)
         write_atomic(staged_path(name), csv_bytes(header, ([row[c] for c in header] for row in rows)))
     excerpt_checks = json.dumps(excerpts.CHECKED, indent=1, ensure_ascii=False) + "\n"
     write_atomic(STAGING / "excerpt_checks.json", excerpt_checks.encode("utf-8"))

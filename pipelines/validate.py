@@ -40,7 +40,8 @@ STAGED = set(data_resource_names())
 def staged_schema(name: str) -> dict:
     """The published schema plus the provenance columns that staged tables carry."""
     schema = table_schema(name)
-    extra = [{"name": column, "type": "string"} for column in PROVENANCE]
+    published = {field["name"] for field in schema["fields"]}
+    extra = [{"name": column, "type": "string"} for column in PROVENANCE if column not in published]
     return {**schema, "fields": [*schema["fields"], *extra]}
 
 

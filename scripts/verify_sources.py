@@ -1,0 +1,338 @@
+"""Verify the package against the documents' text layers: make verify-sources SOURCES=DIR.
+
+For anyone holding the text layers whose SHA-256 data/sources.csv lists:
+
+1. each text layer's SHA-256 (a missing or different file is an error);
+2. every excerpt (data/raw/**/*.excerpt.txt): its lines equal the text layer at its line range;
+3. every quote in every published resource and raw file (columns QUOTE_COLUMNS) and every text
+   typed as printed (AS_PRINTED) occurs verbatim in the document, under the normalisation below;
+4. where a row's locator names a section (§2.1 or a heading), a table, a figure or a footnote
+   that the text layer marks, the quote lies inside it.
+
+Normalisation (the only differences allowed between a quote and the document): Unicode NFC,
+non-breaking spaces; Markdown emphasis markers (`**`, `*`); a hyphen at a line end (the word
+may be joined with or without it); all whitespace, so line breaks, line joins and spacing do not
+count; an ellipsis (… or ...) in a quote marks words left out, and the parts must occur in order.
+Free-text notes are not checked.
+
+Prints per source the counts checked and every mismatch with file, line and field; exits 1 on
+any mismatch or missing text layer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import re
+import sys
+import unicodedata
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUOTE_COLUMNS = ("quote", "evidence_quote", "inputs_quote", "left_quote", "right_quote", "reuse_terms_quote")
+# Text typed as printed, by resource or raw file name: {column: condition on the row}.
+AS_PRINTED = {
+    "poll_questions": {"text_nl": None, "base_description": None},
+    "poll_waves": {"label_as_printed": None},
+    "sources": {"title": ("title_as_printed", "true")},
+    "party_positions": {"item": ("cell_status", "transcribed")},
+    "poll_results": {"item": ("value_origin", "table")},
+}
+ELLIPSIS = re.compile(r"…|\.\.\.")
+
+
+@dataclass
+class Document:
+    """A text layer, normalised for matching, with the line each normalised character is on."""
+    source_id: str
+    lines: list[str]
+    variants: list[tuple[str, list[int]]] = field(default_factory=list)  # (text, line of each char)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # locator part -> line ranges
+
+    @classmethod
+    def read(cls, source_id: str, text: str) -> "Document":
+        doc = cls(source_id, text.split("\n"))
+        for keep_hyphen in (False, True):
+            chars, where = [], []
+            for number, line in enumerate(doc.lines, start=1):
+                body = fold(line).rstrip()
+                if body.endswith("-") and not keep_hyphen:
+                    body = body[:-1]
+                for char in body:
+                    if not char.isspace():
+                        chars.append(char)
+                        where.append(number)
+            doc.variants.append(("".join(chars), where))
+        return doc
+
+    def find(self, quote: str) -> list[tuple[int, int]]:
+        """Line ranges where the quote occurs (empty when it does not)."""
+        parts = [squash(part) for part in ELLIPSIS.split(quote)]
+        parts = [p for p in parts if p]
+        found = []
+        for text, where in self.variants:
+            start = text.find(parts[0]) if parts else -1
+            while start >= 0:
+                position, end = start + len(parts[0]), start + len(parts[0])
+                for part in parts[1:]:
+                    position = text.find(part, position)
+                    if position < 0:
+                        break
+                    end = position = position + len(part)
+                else:
+                    found.append((where[start], where[end - 1]))
+                start = text.find(parts[0], start + 1)
+        return sorted(set(found))
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
+    return text.replace("**", "").replace("*", "")
+
+
+def squash(text: str) -> str:
+    return "".join(fold(text).split())
+
+
+# ---- where a locator points in a text layer ----------------------------------------------
+
+NUMBERED = re.compile(r"^\s*§?(\d{1,2}(?:\.\d{1,2})+)\.?\s+[A-ZÀ-Ý‘'\"]")  # 2.1 Defensie als thema (not 1.329.300 actieve)
+CAPTION = re.compile(r"^\s*(Tabel|Table|Figuur|Figure)\s+(\d+(?:\.\d+)*)\b")
+FOOTNOTE = re.compile(r"^\s*(\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+\S")
+SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+
+
+def boundaries(lines: list[str], names: set[str]) -> list[int]:
+    """Lines that start a part: numbered headings, captions and the named headings in use."""
+    out = []
+    keys = [squash(name) for name in names]
+    for number, line in enumerate(lines, start=1):
+        text = fold(line).strip()
+        if (NUMBERED.match(text) and len(text) < 100) or CAPTION.match(text) or any(heads(lines, number, key) for key in keys):
+            out.append(number)
+    return out
+
+
+def heads(lines: list[str], number: int, key: str) -> bool:
+    """Whether line `number` starts the heading `key` (squashed): the whole line, its start
+    ('Samenvatting. Vertrouwen ...'), or a heading broken over up to three lines."""
+    line = lines[number - 1]
+    text = squash(line)
+    if not key or not text or len(line.strip()) >= 120:
+        return False
+    if text == key or (text.startswith(key) and text[len(key):len(key) + 1] in ".:"):
+        return True
+    if len(text) >= 8 and key.startswith(text):
+        joined = squash(" ".join(lines[number - 1:number + 2]))
+        return joined.startswith(key)
+    return False
+
+
+def locator_parts(locator: str) -> list[tuple[str, str]]:
+    """('section'|'caption'|'footnote'|'heading', key) for each part of a locator; a part's text
+    outside these marks ('Samenvatting' in 'Samenvatting (Figuur 1.2)') is a named heading."""
+    parts = []
+    for piece in locator.split(";"):
+        marks = []
+        marks += [("section", n) for n in re.findall(r"§\s*(\d+(?:\.\d+)*)", piece)]
+        marks += [("caption", f"{k} {n}") for k, n in re.findall(r"\b(Tabel|Table|Figuur|Figure)\s+(\d+(?:\.\d+)*)", piece)]
+        for group in re.findall(r"\b(?:footnotes?|voetnoot|noten?)\s+((?:\d+(?:\s*(?:,|and|en|-)\s*)?)+)", piece, re.I):
+            marks += [("footnote", n) for n in re.findall(r"\d+", group)]
+        rest = re.sub(r"§\s*\d+(?:\.\d+)*|\b(?:Tabel|Table|Figuur|Figure)\s+\d+(?:\.\d+)*|\b(?:footnotes?|voetnoot|noten?)\s+\d+(?:\s*(?:,|and|en|-)\s*\d+)*",
+                      " ", piece, flags=re.I)
+        rest = re.sub(r"\s*\([^()]*\)\s*$", "", rest).strip(" ,:")
+        if len(rest) > 3:
+            marks.append(("heading", " ".join(rest.split())))
+        parts += marks
+    return parts
+
+
+def spans_of(doc: Document, locator: str, names: set[str]) -> list[tuple[int, int]] | None:
+    """Line ranges the locator names, or None when the text layer marks none of its parts."""
+    lines = doc.lines
+    starts = boundaries(lines, names)
+    last = len(lines)
+    out = []
+    for kind, key in locator_parts(locator):
+        if kind == "section":
+            for number, line in enumerate(lines, start=1):
+                match = NUMBERED.match(fold(line)) if len(line) < 100 else None
+                if match and match.group(1) == key:
+                    # a numbered section runs to the next numbered heading that is not one of its subsections
+                    end = next((n - 1 for n in starts if n > number and NUMBERED.match(fold(lines[n - 1]))
+                                and not is_child(lines[n - 1], key)), last)
+                    out.append((number, end))
+        elif kind == "caption":
+            for number, line in enumerate(lines, start=1):
+                match = CAPTION.match(fold(line))
+                if match and f"{match.group(1)} {match.group(2)}" == key:
+                    # captions stand above or below their table: the part between the neighbouring boundaries
+                    before = max([n for n in starts if n < number] or [1])
+                    after = min([n - 1 for n in starts if n > number] or [last])
+                    out.append((before, after))
+        elif kind == "footnote":
+            for number, line in enumerate(lines, start=1):
+                match = FOOTNOTE.match(fold(line))
+                if match and match.group(1).translate(SUPERSCRIPTS) == key:
+                    # a footnote runs on (across the blank lines of the layer) until the next footnote
+                    end = number
+                    while end < min(last, number + 8) and not FOOTNOTE.match(fold(lines[end])) and end + 1 not in starts:
+                        end += 1
+                    out.append((number, end))
+        else:
+            headings = [n for n in starts if not CAPTION.match(fold(lines[n - 1]).strip())]  # figures stand inside sections
+            for number, line in enumerate(lines, start=1):
+                if heads(lines, number, squash(key)):
+                    end = min([n - 1 for n in headings if n > number] or [last])
+                    out.append((number, end))
+    return out or None
+
+
+def is_child(line: str, key: str) -> bool:
+    match = NUMBERED.match(fold(line))
+    return bool(match) and match.group(1).startswith(key + ".")
+
+
+# ---- what is checked ----------------------------------------------------------------------
+
+@dataclass
+class Item:
+    file: str
+    line: int
+    field: str
+    source_id: str
+    text: str
+    locator: str
+
+
+def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+    out, line = [], 2
+    for row in reader:
+        out.append((line, row))
+        line = reader.line_num + 1
+    return out
+
+
+def quoted_items(root: Path, sources: set[str]) -> list[Item]:
+    """Every quote and as-printed text of the published resources and the raw files."""
+    items = []
+    files = sorted((root / "data").glob("*.csv")) + sorted((root / "data" / "raw").rglob("*.csv"))
+    for path in files:
+        relative = path.relative_to(root).as_posix()
+        folder = path.parent.name if path.parent != root / "data" else ""
+        name = path.stem if folder in ("", "reference") else ""
+        for line, row in read_csv(path):
+            default = row.get("source_id") or (folder if folder in sources else "")
+            columns = [c for c in QUOTE_COLUMNS if row.get(c)]
+            for column, condition in AS_PRINTED.get(name, {}).items():
+                if row.get(column) and (condition is None or row.get(condition[0]) == condition[1]):
+                    columns.append(column)
+            for column in columns:
+                source = default
+                if column in ("left_quote", "right_quote"):
+                    source = row.get(f"{column.split('_')[0]}_source_id") or default
+                locator = row.get(f"{column.split('_')[0]}_locator", "") if column in ("left_quote", "right_quote") else (
+                    row.get("evidence_locator") if column == "evidence_quote" else
+                    row.get("inputs_locator") if column == "inputs_quote" else row.get("locator", ""))
+                items.append(Item(relative, line, column, source, row[column], locator or ""))
+    return items
+
+
+def excerpt_problems(root: Path, texts: dict[str, str]) -> tuple[Counter, list[str]]:
+    counts, problems = Counter(), []
+    for path in sorted((root / "data" / "raw").rglob("*.excerpt.txt")):
+        relative = path.relative_to(root).as_posix()
+        lines = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+        header = dict(re.fullmatch(r"# (\w+): (\S+)", line.strip()).groups() for line in lines[:3])
+        source_id, (first, last) = header["source_id"], map(int, header["lines"].split("-"))
+        body = lines[3:]
+        if body and body[-1] == "":
+            body = body[:-1]
+        if source_id not in texts:
+            continue
+        document = texts[source_id].split("\n")
+        counts[source_id] += 1
+        for offset, line in enumerate(body):
+            number = first + offset
+            if number > len(document) or line.rstrip() != document[number - 1].rstrip():
+                problems.append(f"{relative}, line {offset + 4}: differs from line {number} of the text layer of {source_id}")
+    return counts, problems
+
+
+def verify(root: Path, folder: Path) -> tuple[dict[str, Counter], list[str]]:
+    sources = {row["source_id"]: row for _, row in read_csv(root / "data" / "sources.csv")}
+    counts: dict[str, Counter] = defaultdict(Counter)
+    problems: list[str] = []
+    texts: dict[str, str] = {}
+    for source_id, row in sources.items():
+        path = folder / row["text_layer_file"]
+        if not path.is_file():
+            problems.append(f"{source_id}: text layer {path} is missing")
+            continue
+        content = path.read_bytes()
+        if hashlib.sha256(content).hexdigest() != row["text_layer_sha256"]:
+            problems.append(f"{source_id}: {path} has sha256 {hashlib.sha256(content).hexdigest()}, "
+                            f"but data/sources.csv lists {row['text_layer_sha256']}: not the text layer the package was transcribed from")
+            continue
+        counts[source_id]["text layer sha256"] += 1
+        texts[source_id] = content.decode("utf-8")
+    excerpts, wrong = excerpt_problems(root, texts)
+    problems += wrong
+    for source_id, number in excerpts.items():
+        counts[source_id]["excerpts"] += number
+    documents = {s: Document.read(s, t) for s, t in texts.items()}
+    items = quoted_items(root, set(sources))
+    names: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        for kind, key in locator_parts(item.locator):
+            if kind == "heading":
+                names[item.source_id].add(key)
+    for item in items:
+        doc = documents.get(item.source_id)
+        if doc is None:
+            if item.source_id not in sources:
+                problems.append(f"{item.file}, line {item.line}, field '{item.field}': no source to verify against ({item.source_id!r})")
+            continue
+        kind = "as printed" if item.field not in QUOTE_COLUMNS else "quotes"
+        counts[item.source_id][kind] += 1
+        found = doc.find(item.text)
+        if not found:
+            problems.append(f"{item.file}, line {item.line}, field '{item.field}': not in the text layer of {item.source_id}: {item.text[:90]!r}")
+            continue
+        spans = spans_of(doc, item.locator, names[item.source_id]) if item.locator else None
+        if spans is None:
+            continue
+        counts[item.source_id]["inside their locator"] += 1
+        if not any(start <= a and b <= end for a, b in found for start, end in spans):
+            lines = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in found)
+            problems.append(f"{item.file}, line {item.line}, field '{item.field}': the text stands at line(s) {lines} of {item.source_id}, "
+                            f"outside the part its locator {item.locator!r} names")
+    return counts, problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Verify every quote and excerpt against the text layers.")
+    parser.add_argument("sources", type=Path, help="folder holding the text layers named in data/sources.csv")
+    args = parser.parse_args(argv)
+    if not args.sources.is_dir():
+        print(f"verify-sources: {args.sources} is not a folder of text layers", file=sys.stderr)
+        return 1
+    counts, problems = verify(ROOT, args.sources)
+    for source_id in sorted(counts):
+        summary = ", ".join(f"{n} {what}" for what, n in counts[source_id].items())
+        print(f"{source_id}: {summary}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"verify-sources: {len(problems)} mismatch(es)" if problems else "verify-sources: everything matches the text layers",
+          file=sys.stderr if problems else sys.stdout)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
