@@ -120,7 +120,8 @@ def fiscal(raw: RawRow, party: str, spec: dict, locator: str, problems: list[str
         raw, party, subject=party.lower(), party_id=party.lower(), indicator=spec["indicator"], year=spec["year"],
         value=value, unit="pct_gdp", value_status=status, printed=printed, comparator="eq" if value else "",
         source_id=SOURCE_ID, locator=locator, quote="",
-        note="" if value else "The CPB did not cost this party's programme (footnote 11: ten parties took part).",
+        note=("The effect on state debt of the party's whole package of measures, not only of defence and security "
+              "(footnote 12)." if value else "The CPB did not cost this party's programme (footnote 11: ten parties took part)."),
     )
 
 

@@ -192,7 +192,8 @@ def text_results() -> list[dict[str, str]]:
         if cells["respondent_group"] == "total":
             if cells["question_id"].endswith("_split_run"):
                 base_n = split_run_base()
-                note = f"{note} Bounds use n = {base_n}, the smaller split-run half (which half saw which version is not stated).".strip()
+                if comparator == "eq" and not approximate:  # only exact values get bounds
+                    note = f"{note} Bounds use n = {base_n}, the smaller split-run half (which half saw which version is not stated).".strip()
             elif bases.get(cells["question_id"]):
                 base_n = int(bases[cells["question_id"]])
         out.append(result(

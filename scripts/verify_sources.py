@@ -12,7 +12,8 @@ For anyone holding the text layers whose SHA-256 data/sources.csv lists:
 Normalisation (the only differences allowed between a quote and the document): Unicode NFC,
 non-breaking spaces; Markdown emphasis markers (`**`, `*`); a hyphen at a line end (the word
 may be joined with or without it); all whitespace, so line breaks, line joins and spacing do not
-count; an ellipsis (… or ...) in a quote marks words left out, and the parts must occur in order.
+count; an ellipsis (… or ...) in a quote marks words left out, and the parts must occur in order;
+a title and its subtitle, printed on lines of their own, are joined by '. ' in `title`.
 Free-text notes are not checked.
 
 Prints per source the counts checked and every mismatch with file, line and field; exits 1 on
@@ -52,7 +53,8 @@ class Document:
     source_id: str
     lines: list[str]
     variants: list[tuple[str, list[int]]] = field(default_factory=list)  # (text, line of each char)
-    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # locator part -> line ranges
+    spans: dict[str, list[tuple[int, int]] | None] = field(default_factory=dict)  # locator -> line ranges
+    starts: list[int] | None = None  # lines that start a part (headings, captions)
 
     @classmethod
     def read(cls, source_id: str, text: str) -> "Document":
@@ -154,8 +156,16 @@ def locator_parts(locator: str) -> list[tuple[str, str]]:
 
 def spans_of(doc: Document, locator: str, names: set[str]) -> list[tuple[int, int]] | None:
     """Line ranges the locator names, or None when the text layer marks none of its parts."""
+    if locator not in doc.spans:
+        doc.spans[locator] = find_spans(doc, locator, names)
+    return doc.spans[locator]
+
+
+def find_spans(doc: Document, locator: str, names: set[str]) -> list[tuple[int, int]] | None:
     lines = doc.lines
-    starts = boundaries(lines, names)
+    if doc.starts is None:
+        doc.starts = boundaries(lines, names)
+    starts = doc.starts
     last = len(lines)
     out = []
     for kind, key in locator_parts(locator):
@@ -301,7 +311,8 @@ def verify(root: Path, folder: Path) -> tuple[dict[str, Counter], list[str]]:
             continue
         kind = "as printed" if item.field not in QUOTE_COLUMNS else "quotes"
         counts[item.source_id][kind] += 1
-        found = doc.find(item.text)
+        # a title and its subtitle, printed on lines of their own, are joined by '. ' in `title`
+        found = doc.find(item.text.replace(". ", " … ") if item.field == "title" else item.text)
         if not found:
             problems.append(f"{item.file}, line {item.line}, field '{item.field}': not in the text layer of {item.source_id}: {item.text[:90]!r}")
             continue
