@@ -196,6 +196,7 @@ def consistency_table(frames: Frames, rows: Rows) -> pd.DataFrame:
         lines += distinct(f"consistent-eu-military-{year}", f"{year} is classified once relative to the EU military fair share",
                           covering, "relative_to_fair_share", rows["mission_contributions"])
     lines += [l for l in sources_table_lines(frames, rows) if l["kind"] == "consistency"]
+    lines += wave_label_lines(frames, rows)
     lines += debt_rises(frames, rows)
     return pd.DataFrame(lines, columns=COLUMNS)
 
@@ -268,6 +269,20 @@ def missing_inputs(frames: Frames) -> list[str]:
                 problems.append(f"{raw_file(resource, value)}: no row with {column} = {value!r}, which check {check_id} needs "
                                 f"(a row was dropped or its id changed)")
     return problems
+
+
+def wave_label_lines(frames: Frames, rows: Rows) -> list[dict]:
+    """A wave's label as printed is the label its table prints over its column (the survey
+    itself is named by its method section instead)."""
+    results, lines = frames["poll_results"], []
+    for index, wave in frames["poll_waves"].iterrows():
+        if wave.poll == "this_survey":
+            continue
+        printed = sorted(set(results.loc[(results.wave == wave.wave) & (results.value_origin == "table"), "wave_label"]))
+        lines.append(line("consistency", f"poll-wave-label-{wave.wave}", f"wave {wave.wave}: label_as_printed is the column label its table prints",
+                          rows["poll_waves"][index], wave.source_id, comparator="one_value", expected=wave.label_as_printed,
+                          observed=", ".join(printed) or "no table column", distinct_values=1 if printed == [wave.label_as_printed] else 2))
+    return lines
 
 
 def sources_table_lines(frames: Frames, rows: Rows) -> list[dict]:

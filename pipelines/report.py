@@ -16,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from pipelines.common import CHECKS, REPORT, ROOT, package_metadata, read_staged, run, write_atomic  # noqa: E402
@@ -68,11 +69,15 @@ def trust_by_party(results: pd.DataFrame, parties: dict[str, str]) -> bytes:
     return png(figure)
 
 
+def dated(results: pd.DataFrame, waves: pd.DataFrame) -> pd.DataFrame:
+    """The results with `when`, the first day of their wave's fieldwork month, for a time axis."""
+    months = dict(zip(waves.wave, pd.to_datetime(waves.month, format="%Y-%m")))
+    return results.assign(when=results.wave.map(months))
+
+
 def european_army(results: pd.DataFrame, waves: pd.DataFrame) -> bytes:
     """On a time axis: the waves are months apart by their fieldwork month (poll_waves), not evenly."""
-    rows = results[(results.question_id == "defence_statements") & (results.value_origin == "table")].copy()
-    months = dict(zip(waves.wave, pd.to_datetime(waves.month, format="%Y-%m")))
-    rows["when"] = rows.wave.map(months)
+    rows = dated(results[(results.question_id == "defence_statements") & (results.value_origin == "table")], waves)
     figure, axis = plt.subplots(figsize=(7, 4))
     for item, label in (("Er zou een Europees leger", "A European army should be formed"),
                         ("De Europese Unie is op het gebied", "The EU is too dependent on the US for defence")):
@@ -138,6 +143,51 @@ def fair_shares(shares: pd.DataFrame) -> bytes:
     axis.set_ylabel("% of all personnel (or of EU GDP)")
     axis.set_title("Fair shares: stated versus recomputed (IOB §5.3)", fontsize=10)
     axis.legend(fontsize=8)
+    return png(figure)
+
+
+def debt_projections(debt: pd.DataFrame, parties: dict[str, str]) -> bytes:
+    """CPB state-debt projections per costed party, 2030 and 2060, against the baseline."""
+    debt = numbers(debt.copy(), "value", "year")
+    reported = debt[debt.value.notna()]
+    wide = reported.pivot_table(index="subject", columns="year", values="value")
+    order = [s for s in [*PARTY_ORDER, "baseline"] if s in wide.index]
+    wide = wide.loc[order]
+    figure, axis = plt.subplots(figsize=(7, 4.5))
+    y = range(len(wide))
+    axis.barh([i + 0.2 for i in y], wide[2030], height=0.4, label="2030", color="#5dade2")
+    axis.barh([i - 0.2 for i in y], wide[2060], height=0.4, label="2060", color="#34495e")
+    axis.set_yticks(list(y), [parties.get(s, "CPB baseline") for s in wide.index], fontsize=8)
+    axis.invert_yaxis()
+    axis.set_xlabel("state debt, % of GDP (CPB, whole package of measures, footnote 12)")
+    uncosted = sorted(parties.get(s, s) for s in debt.loc[debt.value_status == "not_costed_by_cpb", "subject"].unique())
+    axis.set_title("CPB state-debt projections by party (Clingendael, Tabel 5)", fontsize=10)
+    axis.text(0, -0.2, f"Not costed by the CPB: {', '.join(uncosted)}.", transform=axis.transAxes, fontsize=8)
+    figure.subplots_adjust(bottom=0.2)
+    axis.legend(fontsize=8, loc="lower right")
+    return png(figure)
+
+
+def spending_norms(norms: pd.DataFrame) -> bytes:
+    """Each norm or commitment stated with a level, as each document states it."""
+    norms = numbers(norms.copy(), "pct_gdp", "pct_gdp_max")
+    norms = norms[norms.pct_gdp.notna()].iloc[::-1]
+    colours = {"total": "#34495e", "core_defence": "#2e86c1", "defence_related": "#85c1e9", "recommended_level": "#27ae60",
+               "historical_level": "#95a5a6", "deficit_limit": "#c0392b"}
+    figure, axis = plt.subplots(figsize=(7, 6.5))
+    y = range(len(norms))
+    axis.barh(list(y), norms.pct_gdp, color=[colours.get(c, "#7f8c8d") for c in norms.component])
+    ranged = norms.pct_gdp_max.notna()
+    axis.barh([i for i, r in zip(y, ranged) if r], (norms.pct_gdp_max - norms.pct_gdp)[ranged], left=norms.pct_gdp[ranged],
+              color="#d5d8dc")
+    years = [", ".join(f"{k} {int(v)}" for k, v in (("agreed", a), ("target", t)) if pd.notna(v)) for a, t in
+             zip(pd.to_numeric(norms.agreed_year), pd.to_numeric(norms.target_year))]
+    axis.set_yticks(list(y), [f"{n} ({y_})" if y_ else n for n, y_ in zip(norms.norm_id, years)], fontsize=7)
+    axis.set_xlabel("% of GDP")
+    axis.set_title("Spending norms and commitments as each document states them", fontsize=10)
+    handles = [Patch(color=colour, label=component.replace("_", " ")) for component, colour in colours.items()
+               if component in set(norms.component)]
+    axis.legend(handles=[*handles, Patch(color="#d5d8dc", label="upper end of a printed range")], fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     return png(figure)
 
 
@@ -220,6 +270,8 @@ def main() -> None:
         "priority_topics_2025.png": priority_topics(tables["poll_results"]),
         "party_matrices.png": matrix_heatmap(tables["party_positions"], parties),
         "fair_shares.png": fair_shares(tables["fair_shares"]),
+        "cpb_debt_projections.png": debt_projections(tables["party_fiscal_projections"], parties),
+        "spending_norms.png": spending_norms(tables["spending_norms"]),
     }
     text = markdown(checks, tables["discrepancies"], coverage(tables, checks), package_metadata()["version"])
     shutil.rmtree(REPORT, ignore_errors=True)

@@ -253,8 +253,9 @@ def register(root: Path = ROOT, today: str | None = None) -> str:
     if version in committed and same_bytes(committed[version], tree):
         raise RegistryError(f"version {version} is already released with other bytes: raise the version first")
     previous = [e for e in entries if e["version"] != version]
-    if previous and has_history(root) and previous[-1].get("commit") is None:
-        previous[-1] = {**previous[-1], "commit": git("rev-parse", "HEAD", root=root).stdout.decode().strip()}
+    if previous and previous[-1].get("commit") is None:
+        # the previous release was built from the commit that registered it
+        previous[-1] = {**previous[-1], "commit": adding_commit(previous[-1]["version"], root)}
     kept = next((e for e in entries if e["version"] == version), {})
     entry = {
         "version": version,

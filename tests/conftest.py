@@ -109,3 +109,18 @@ def release(tmp_path_factory) -> tuple[Path, Path]:
     result = run([str(BIN / "python"), "scripts/release.py"], repo)
     assert result.returncode == 0, result.stderr
     return repo, next((repo / "dist").glob("*.zip"))
+
+
+def in_second_entries(repo: Path, folder: str, marker: str, old: str, new: str) -> None:
+    """The same change in the independent second entries (second_*.csv) of a source: in every
+    line that contains `marker`, `old` becomes `new`. For a broken copy in which the document
+    itself says something else, so that a later check, not the double entry, is what fails."""
+    changed = 0
+    for path in sorted((repo / folder).glob("second_*.csv")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for number, line in enumerate(lines):
+            if marker in line and old in line:
+                lines[number] = line.replace(old, new)
+                changed += 1
+        path.write_text("\n".join(lines), encoding="utf-8")
+    assert changed, f"{marker!r} with {old!r} is in no second entry of {folder}"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path.cwd()))
 
-from pipelines import crosscheck, publish, tidy, validate  # noqa: E402
+from pipelines import crosscheck, double_entry, publish, tidy, validate  # noqa: E402
 from pipelines.common import InputError, resource_names  # noqa: E402
 
 
@@ -31,27 +31,13 @@ def check() -> tuple[list[str], str | None]:
     sys.argv = ["crosscheck"]
     try:
         with contextlib.redirect_stdout(sys.stderr):  # stdout is the protocol
-            for stage in (tidy.main, validate.main, crosscheck.main):
+            for stage in (tidy.main, double_entry.main, validate.main, crosscheck.main):
                 stage()
     except InputError as error:
         return error.problems, None
     except Exception:  # a crash is a finding too: bad input must get a clear error
         return [], traceback.format_exc(limit=3)
     return [], None
-
-
-def double_entry(root: Path) -> list[str]:
-    """What the independent second transcriptions say about the current raw files."""
-    sys.path.insert(0, str(root / "tests"))
-    import test_double_entry as poll_entry  # noqa: PLC0415 - only needed for mutants that pass the pipeline
-    import test_double_entry_prose as prose_entry  # noqa: PLC0415
-
-    for name, content in published().items():  # the comparison reads the published tables
-        (root / "data" / f"{name}.csv").write_bytes(content)
-    found = [f"{d}" for d in poll_entry.table_differences(root)] + [f"{d}" for d in poll_entry.unmatched_prose(root)]
-    for source_id in prose_entry.SOURCES:
-        found += [f"{d}" for d in prose_entry.unmatched(root, source_id)]
-    return found
 
 
 def main() -> None:
@@ -72,16 +58,14 @@ def main() -> None:
             else:
                 path.write_bytes(base64.b64decode(mutant["content"]))
             problems, crash = check()
-            identical, second = None, []
+            identical = None
             if not problems and not crash:
                 identical = published() == baseline
-                if not identical:
-                    second = double_entry(root)
         finally:
             path.write_bytes(original)
             for data_path, content in data_files.items():
                 data_path.write_bytes(content)
-        print(json.dumps({"problems": problems, "crash": crash, "identical": identical, "double_entry": second}), flush=True)
+        print(json.dumps({"problems": problems, "crash": crash, "identical": identical}), flush=True)
 
 
 if __name__ == "__main__":

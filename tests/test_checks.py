@@ -15,8 +15,8 @@ def rows(name: str) -> list[dict[str, str]]:
 
 def test_every_tool_and_kind_of_check_is_recorded() -> None:
     checks = rows("checks")
-    assert {c["tool"] for c in checks} == {"excerpt", "frictionless", "pandera", "great_expectations"}
-    assert {c["kind"] for c in checks} == {"excerpt", "structure", "in_table", "claim", "derived", "consistency"}
+    assert {c["tool"] for c in checks} == {"excerpt", "double_entry", "frictionless", "pandera", "great_expectations"}
+    assert {c["kind"] for c in checks} == {"excerpt", "double_entry", "structure", "in_table", "claim", "derived", "consistency"}
     assert {c["status"] for c in checks} <= {"pass", "known_discrepancy"}, "a published version has no failures"
 
 
@@ -39,3 +39,19 @@ def test_report_lists_every_discrepancy() -> None:
     report = (ROOT / "reports/validation.md").read_text(encoding="utf-8")
     for d in rows("discrepancies"):
         assert f"`{d['discrepancy_id']}`" in report
+
+
+def test_the_time_series_chart_spaces_waves_by_their_month() -> None:
+    """Tabel 3.1's columns are months apart by very different gaps (apr-19 .. apr-24, dec-24 ..
+    feb-25): the chart places them on a time axis from poll_waves, not evenly."""
+    import pandas as pd
+
+    from pipelines.report import dated
+
+    results = pd.read_csv(ROOT / "data/poll_results.csv", keep_default_na=False, na_values=[""])
+    waves = pd.read_csv(ROOT / "data/poll_waves.csv", keep_default_na=False, na_values=[""])
+    army = dated(results[(results.question_id == "defence_statements") & (results.locator == "Tabel 3.1")], waves)
+    army = army[army.item.str.startswith("Er zou een Europees leger")].sort_values("when")
+    gaps = [round(d.days / 30.4) for d in army.when.diff().dropna()]
+    assert list(army.wave_label) == ["apr-19", "apr-24", "dec-24", "feb-25", "mrt-25", "jun-25"]
+    assert gaps == [60, 8, 2, 1, 3]

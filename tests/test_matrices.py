@@ -7,12 +7,10 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-import pytest
 
-from conftest import edit, ROOT, fails_cleanly, line_of
+from conftest import ROOT, edit, fails_cleanly, line_of
 
 FOLDER = "data/raw/clingendael-2025-10-kantelpunt"
-SHARED_TEXT = ROOT.parent / "shared" / "sources" / "clingendael-2025-10-kantelpunt.txt"
 PARTIES = ["BBB", "CDA", "CU", "D66", "DENK", "FVD", "GL-PvdA", "JA21", "NSC", "PvdD", "PVV", "SGP", "SP", "Volt", "VVD"]
 
 
@@ -144,24 +142,3 @@ def test_every_matrix_is_complete() -> None:
     assert set(cells.values()) == {15}
     tables = {r["table_id"] for r in published("party_positions")}
     assert len(tables) == 6
-
-
-def test_printed_cells_match_the_second_transcription() -> None:
-    theirs = {(r["table"], r["item"].removeprefix("<i>").removesuffix("</i>"), r["party"]): r["value"] for r in rows(ROOT / FOLDER / "second_transcription_cells.csv")}
-    ours = {(str(t), r["row"], p): r[p] for t in range(1, 7) for r in rows(ROOT / FOLDER / f"tabel_{t}.csv") for p in PARTIES}
-    section_rows = {key for key, value in ours.items() if key not in theirs and value == ""}
-    assert {key: value for key, value in ours.items() if key not in section_rows} == theirs
-
-
-def normalised(text: str) -> str:
-    return " ".join(text.replace("**", "").replace("*", "").split())
-
-
-@pytest.mark.skipif(not SHARED_TEXT.is_file(), reason="the shared text layer is not beside this clone")
-def test_every_quote_is_verbatim_in_the_text_layer() -> None:
-    text = normalised(SHARED_TEXT.read_text(encoding="utf-8"))
-    quotes = [r["evidence_quote"] for r in published("party_positions")]
-    quotes += [r["quote"] for name in ("claims", "financial_figures", "spending_norms", "party_fiscal_projections") for r in published(name) if r["source_id"] == "clingendael-2025-10-kantelpunt"]
-    quotes += [q for r in published("discrepancies") if r["source_id"] == "clingendael-2025-10-kantelpunt" for q in (r["left_quote"], r["right_quote"])]
-    missing = [q for q in quotes if q and normalised(q) not in text]
-    assert missing == []

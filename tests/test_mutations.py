@@ -267,7 +267,7 @@ def outcome(name: str, path: str, line: int | None, answer: dict) -> str:
         return "caught, not located"
     if answer["identical"]:
         return "normalised" if name in COSMETIC else "no effect"
-    return "caught by double entry" if answer["double_entry"] else "missed"
+    return "missed"
 
 
 @pytest.fixture(scope="module")
@@ -286,7 +286,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[st
             worker.stdin.write(json.dumps({"path": relative, "content": None if content is None else base64.b64encode(content).decode()}) + "\n")
             worker.stdin.flush()
             answer = json.loads(worker.stdout.readline())
-            first = (answer["problems"] or answer["double_entry"] or [answer["crash"] or ""])[0]
+            first = (answer["problems"] or [answer["crash"] or ""])[0]
             found[name].append((relative, outcome(name, relative, line, answer), line, first, answer["crash"] or ""))
     worker.stdin.close()
     worker.wait(timeout=60)
@@ -294,7 +294,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[st
 
 
 def table(results: dict) -> str:
-    columns = ["caught, located", "caught, not located", "caught by double entry", "normalised", "no effect", "missed", "crash"]
+    columns = ["caught, located", "caught, not located", "normalised", "no effect", "missed", "crash"]
     out = ["| error class | mutants | " + " | ".join(columns) + " |", "|---|---|" + "---|" * len(columns)]
     for name, rows in results.items():
         out.append(f"| {name.replace('_', ' ')} | {len(rows)} | " + " | ".join(str(sum(r[1] == c for r in rows)) for c in columns) + " |")

@@ -88,3 +88,60 @@ def imported_modules(stage: str) -> set[str]:
 def test_dvc_reruns_a_stage_when_any_module_it_imports_changes() -> None:
     stages = yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
     assert stage_code_deps(stages) == {name: imported_modules(name) for name in stages}
+
+
+def test_every_row_names_the_raw_line_it_was_transcribed_from() -> None:
+    """raw_file, raw_line and raw_column point at the value as typed: a table cell's printed text
+    stands in that column of that line."""
+    import csv as _csv
+
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    checked = 0
+    for resource in descriptor["resources"]:
+        if resource["name"] == "checks":
+            continue
+        with (ROOT / resource["path"]).open(encoding="utf-8") as handle:
+            for row in _csv.DictReader(handle):
+                raw = ROOT / row["raw_file"]
+                lines = raw.read_text(encoding="utf-8").split("\n")
+                assert raw.is_file() and 2 <= int(row["raw_line"]) <= len(lines), (resource["name"], row["raw_file"], row["raw_line"])
+                if row["raw_column"] and row.get("printed"):
+                    header = next(_csv.reader([lines[0]]))
+                    cells = dict(zip(header, next(_csv.reader([lines[int(row["raw_line"]) - 1]]))))
+                    assert cells[row["raw_column"]] == row["printed"], (resource["name"], row["raw_file"], row["raw_line"])
+                    checked += 1
+    assert checked > 600  # the table cells of the poll and the matrices
+
+
+def test_a_number_in_a_description_that_no_quote_states_is_caught(repo: Path) -> None:
+    from conftest import edit, fails_cleanly
+
+    raw = repo / "data/raw/iob-2025-samen-sterker/financial_figures.csv"
+    edit(raw, "Proposed EDIP budget from the EU budget for 2025-2027", "Proposed EDIP budget of 1.8 billion from the EU budget for 2025-2027")
+    fails_cleanly(repo, ["data/raw/iob-2025-samen-sterker/financial_figures.csv, line 2, field 'description_en': "
+                         "fails rule 'every number in description_en is in the row's quotes or values'"])
+
+
+WORKING_WORDS = re.compile(r"\b(HESITATION|CONTRADICTION|INCONSISTENT|AMBIGUITY|TODO|FIXME|XXX)\b")
+
+
+def working_words(root: Path) -> list[str]:
+    """Published text that carries a transcriber's working labels instead of words for readers."""
+    import csv as _csv
+
+    found = []
+    for path in sorted((root / "data").glob("*.csv")):
+        with path.open(encoding="utf-8") as handle:
+            for number, row in enumerate(_csv.DictReader(handle), start=2):
+                found += [f"{path.name}, line {number}, {k}" for k, v in row.items() if v and WORKING_WORDS.search(v)]
+    return found
+
+
+def test_published_text_is_written_for_readers() -> None:
+    assert working_words(ROOT) == []
+
+
+def test_a_working_label_in_a_note_is_caught(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "x.csv").write_text("id,note\na,HESITATION: read as against\n", encoding="utf-8")
+    assert working_words(tmp_path) == ["x.csv, line 2, note"]

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit, ROOT, fails_cleanly, line_of, set_cell
+from conftest import ROOT, edit, fails_cleanly, in_second_entries, line_of, set_cell
 from pipelines.poll import half_width, parse_printed
 
 FOLDER = "data/raw/ipsos-io-2025-06-navo"
-SHARED_TEXT = ROOT.parent / "shared" / "sources" / "ipsos-io-2025-06-navo.txt"
 
 
 
@@ -59,12 +58,14 @@ def both(repo: Path, stem: str, label: str, old: str, new: str) -> None:
 def test_single_answer_sum_is_checked(repo: Path) -> None:
     line = line_of(repo / FOLDER / "tabel_1_2.csv", "Weet ik niet")
     both(repo, "tabel_1_2", "Weet ik niet", "9% 9%", "19% 9%")
+    in_second_entries(repo, FOLDER, "Tabel 1.2,Weet ik niet,Totaal,", "9%", "19%")
     fails_cleanly(repo, [f"tabel_1_2.csv, line {line}, field 'Totaal'", "answers of a single-answer question sum to 100 within rounding"])
 
 
 def test_multiple_answer_bound_is_checked(repo: Path) -> None:
     line = line_of(repo / FOLDER / "tabel_2_3.csv", "Defensie")
     both(repo, "tabel_2_3", "Defensie", "* 5% 23% 19%", "* 5% 23% 99%")
+    in_second_entries(repo, FOLDER, "Tabel 2.3,Defensie,16 juni", "19%", "99%")
     fails_cleanly(repo, [f"tabel_2_3.csv, line {line}, field '16 juni ‘25'", "stay within 100 x max answers"])
 
 
@@ -82,6 +83,7 @@ def test_unregistered_disagreement_is_caught(repo: Path) -> None:
     claims = repo / FOLDER / "claims.csv"
     line = line_of(claims, "ipsos-1-1-germany")
     edit(claims, "Duitsland (77%),77%", "Duitsland (78%),78%")
+    in_second_entries(repo, FOLDER, "Duitsland (77%)", "77", "78")
     fails_cleanly(repo, [f"claims.csv, line {line}: check claim-ipsos-1-1-germany fails", "expected 78%, observed 77%"])
 
 
@@ -164,29 +166,17 @@ def test_indicative_parties_are_the_asterisked_columns() -> None:
     assert indicative == {column[:-1].lower() for column in header if column.endswith("*")}
 
 
-def normalised(text: str) -> str:
-    return " ".join(text.split())
+def test_a_wave_label_that_its_table_does_not_print_is_caught(repo: Path) -> None:
+    edit(repo / FOLDER / "waves.csv", ",6 juni ‘25,Tabel 2.3,", ",7 juni ‘25,Tabel 2.3,")
+    fails_cleanly(repo, ["data/raw/ipsos-io-2025-06-navo/waves.csv, line 10: check poll-wave-label-2025-06a fails",
+                         "expected 7 juni ‘25, observed 6 juni ‘25"])
 
 
-@pytest.mark.skipif(not SHARED_TEXT.is_file(), reason="the shared text layer is not beside this clone")
-def test_excerpts_are_verbatim_lines_of_the_text_layer() -> None:
-    lines = SHARED_TEXT.read_text(encoding="utf-8").split("\n")
-    for path in (ROOT / FOLDER).glob("*.excerpt.txt"):
-        header, body = path.read_text(encoding="utf-8").split("\n", 3)[:3], path.read_text(encoding="utf-8").split("\n", 3)[3]
-        first, last = map(int, header[2].split(": ")[1].split("-"))
-        assert body.rstrip("\n") == "\n".join(lines[first - 1 : last]), path.name
+def test_a_wave_whose_id_is_not_its_month_is_caught(repo: Path) -> None:
+    edit(repo / FOLDER / "waves.csv", "2024-12a,earlier_measurement,2024-12,", "2024-12a,earlier_measurement,2024-11,")
+    fails_cleanly(repo, ["data/raw/ipsos-io-2025-06-navo/waves.csv, line 6, field 'wave': fails rule 'the wave id starts with its month'"])
 
 
-@pytest.mark.skipif(not SHARED_TEXT.is_file(), reason="the shared text layer is not beside this clone")
-def test_every_quote_is_verbatim_in_the_text_layer() -> None:
-    text = normalised(SHARED_TEXT.read_text(encoding="utf-8"))
-    quotes = [(r["source_id"], r["quote"]) for name in ("poll_results", "claims", "poll_method") for r in published(name)]
-    quotes += [(r["source_id"], q) for r in published("discrepancies") for q in (r["left_quote"], r["right_quote"])]
-    missing = [
-        fragment
-        for source_id, quote in quotes
-        if source_id == "ipsos-io-2025-06-navo" and quote
-        for fragment in quote.split(" … ")
-        if normalised(fragment) not in text
-    ]
-    assert missing == []
+def test_a_result_of_an_unknown_wave_is_caught(repo: Path) -> None:
+    edit(repo / FOLDER / "tabel_2_3.meta.yaml", '{wave: "2025-06a", wave_label: "6 juni ‘25"}', '{wave: "2025-06d", wave_label: "6 juni ‘25"}')
+    fails_cleanly(repo, ["field 'wave'", "is not a known wave in 'poll_waves'"])

@@ -148,4 +148,35 @@ def test_readme_coverage_counts_match_the_data() -> None:
 
 
 def test_stale_coverage_count_is_detected() -> None:
-    assert coverage_rows(README.replace("| Tabel 2 | friends_orientation | 0 | 35 | 100 |", "| Tabel 2 | friends_orientation | 0 | 36 | 99 |"))["Tabel 2"] == (0, 36, 99)
+    assert coverage_rows(README.replace("| Tabel 2 | friends_orientation | 0 | 39 | 96 |", "| Tabel 2 | friends_orientation | 0 | 40 | 95 |"))["Tabel 2"] == (0, 40, 95)
+
+
+def tables(readme: str) -> list[list[str]]:
+    """The README's Markdown tables, each as its run of consecutive '|' lines."""
+    out, current = [], []
+    for line in readme.splitlines() + [""]:
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            out.append(current)
+            current = []
+    return out
+
+
+def test_every_readme_table_renders_as_one_table() -> None:
+    """A table broken by a blank line renders as a table and loose lines of pipes."""
+    broken = [t[0] for t in tables(README) if len(t) < 2 or not re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", t[1])]
+    assert broken == []
+    coverage = next(t for t in tables(README) if t[0].startswith("| source | what is in the package"))
+    assert len(coverage) == 7, "the Coverage table has one row per source"
+
+
+def test_a_table_broken_by_a_blank_line_is_caught() -> None:
+    readme = "| a | b |\n|---|---|\n| 1 | 2 |\n\n| 3 | 4 |\n"
+    assert [t[0] for t in tables(readme) if len(t) < 2 or not re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", t[1])] == ["| 3 | 4 |"]
+
+
+def test_the_readme_cites_the_current_version() -> None:
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    cited = set(re.findall(r"\((?:version|versie)\s+(\d+\.\d+\.\d+)\)", README, re.S))
+    assert cited == {version}
