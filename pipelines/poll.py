@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from pathlib import Path
 
 from pipelines import excerpts, prose
 from pipelines.common import RAW, InputError, RawRow, load_yaml, raw_columns, read_raw_csv, rel, staged

@@ -29,7 +29,6 @@ import io
 import re
 import sys
 import unicodedata
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,7 +259,7 @@ def excerpt_problems(root: Path, texts: dict[str, str]) -> tuple[Counter, list[s
         relative = path.relative_to(root).as_posix()
         lines = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
         header = dict(re.fullmatch(r"# (\w+): (\S+)", line.strip()).groups() for line in lines[:3])
-        source_id, (first, last) = header["source_id"], map(int, header["lines"].split("-"))
+        source_id, first = header["source_id"], int(header["lines"].split("-")[0])
         body = lines[3:]
         if body and body[-1] == "":
             body = body[:-1]

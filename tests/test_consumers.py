@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from frictionless import Package
 
-from conftest import BIN, ROOT, run
+from conftest import BIN, ROOT
 from pipelines.load import load
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))

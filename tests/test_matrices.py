@@ -65,7 +65,7 @@ def test_duplicated_item_row_is_caught(repo: Path) -> None:
     drones = next(line for line in raw.read_text(encoding="utf-8").splitlines() if line.startswith("Drones,"))
     raw.write_text(raw.read_text(encoding="utf-8") + drones + "\n", encoding="utf-8")
     excerpt.write_text(excerpt.read_text(encoding="utf-8").replace("# lines: 202-206", "# lines: 202-207") + drones.replace(",", "\t") + "\n", encoding="utf-8")
-    fails_cleanly(repo, [f"tabel_4.csv, line 6: duplicate key ['capabilities', 'Drones', 'bbb'], already on line 3"])
+    fails_cleanly(repo, ["tabel_4.csv, line 6: duplicate key ['capabilities', 'Drones', 'bbb'], already on line 3"])
 
 
 def drop_lines(path: Path, start: str) -> None:

@@ -71,7 +71,7 @@ def test_multiple_answer_bound_is_checked(repo: Path) -> None:
 
 def test_indicative_flag_must_match_the_asterisk(repo: Path) -> None:
     edit(repo / FOLDER / "tabel_1_1.meta.yaml", "SGP*: {respondent_group: sgp, indicative: true}", "SGP*: {respondent_group: sgp}")
-    fails_cleanly(repo, [f"tabel_1_1.csv, line 2, field 'SGP*' (published as 'indicative')", "indicative is set exactly for the party columns printed with '*'"])
+    fails_cleanly(repo, ["tabel_1_1.csv, line 2, field 'SGP*' (published as 'indicative')", "indicative is set exactly for the party columns printed with '*'"])
 
 
 def test_excerpt_from_another_text_layer_is_refused(repo: Path) -> None:

@@ -3,12 +3,9 @@ for, on broken copies."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-import pytest
-
-from conftest import ROOT, edit, fails_cleanly, in_second_entries, line_of, set_cell
+from conftest import edit, fails_cleanly, in_second_entries, line_of, set_cell
 
 IOB = "data/raw/iob-2025-samen-sterker"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT, run, tracked_files
+from conftest import ROOT, run, tracked_files
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import registry  # noqa: E402

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_repo, edit, run
+from conftest import ROOT, edit, run
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import verify_sources  # noqa: E402
