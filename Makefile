@@ -54,16 +54,19 @@ bench: $(STAMP)
 	python scripts/bench.py
 
 $(TOOLS_STAMP): requirements-tools.lock
+	@echo "make: creating $(TOOLS) for cffconvert from requirements-tools.lock ($$(grep -c '==' requirements-tools.lock) packages)"
 	rm -rf $(TOOLS)
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements-tools.lock
 	touch $(TOOLS_STAMP)
 
 $(STAMP): requirements.lock
+	@echo "make: creating the environment $(VENV) from requirements.lock ($$(grep -c '==' requirements.lock) packages, about 2 minutes)"
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements.lock
 	touch $(STAMP)
+	@echo "make: $(VENV) is ready"
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock: $(STAMP)

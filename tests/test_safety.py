@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -115,3 +116,11 @@ def test_a_run_killed_while_publishing_is_repaired_by_the_next(repo: Path) -> No
     assert json.loads((repo / "datapackage.json").read_text())["resources"][0]["bytes"] == len((repo / "data/sources.csv").read_bytes())
     validate = subprocess.run([str(BIN / "frictionless"), "validate", "datapackage.json"], cwd=repo, env=env(), capture_output=True, text=True)
     assert validate.returncode == 0, validate.stdout
+
+
+def test_a_stage_outside_the_environment_says_what_to_do() -> None:
+    """Without the project's packages (python -S: no site-packages), one line instead of a traceback."""
+    result = subprocess.run([sys.executable, "-S", "-m", "pipelines.tidy"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+    assert "not installed for" in result.stderr and "run `make repro`, or activate the project's environment" in result.stderr
