@@ -3,7 +3,7 @@
     python scripts/codebook.py
 
 Every resource with its description, key and foreign keys, and every column with its type,
-constraints and description. A test fails when the codebook is not what this makes.
+constraints (with the label of each category, where the schema gives one) and description. A test fails when the codebook is not what this makes.
 """
 
 from __future__ import annotations
@@ -14,6 +14,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def labels(field: dict) -> dict[str, str]:
+    """The labels of a field's categories (Data Package v2), where it gives them."""
+    return {c["value"]: c["label"] for c in field.get("categories", []) if isinstance(c, dict)}
+
+
+def value_text(value: str, labelled: dict[str, str]) -> str:
+    return f"`{value}` ({labelled[value]})" if value in labelled else f"`{value}`"
+
+
 def constraints(field: dict) -> str:
     c = field.get("constraints", {})
     parts = []
@@ -22,7 +31,7 @@ def constraints(field: dict) -> str:
     if c.get("unique"):
         parts.append("unique")
     if "enum" in c:
-        parts.append("one of " + ", ".join(f"`{v}`" for v in c["enum"]))
+        parts.append("one of " + ", ".join(value_text(v, labels(field)) for v in c["enum"]))
     if "pattern" in c:
         parts.append(f"pattern `{c['pattern']}`")
     for key, word in (("minimum", "≥"), ("maximum", "≤")):
