@@ -1,4 +1,5 @@
-"""Stage `publish`: copy the validated staged tables to data/ and write datapackage.json.
+"""Stage `publish`: copy the validated staged tables to data/ and write datapackage.json,
+with the harvestable metadata made from it (metadata/, see pipelines/harvest.py).
 
 Runs only after `validate` passed. Every file is first built in memory, then each is replaced
 atomically, the descriptor last, so a failure never leaves a half-written or mixed package.
@@ -27,6 +28,7 @@ from pipelines.common import (
     staged_path,
     write_atomic,
 )
+from pipelines.harvest import ADDRESS_KEY, address, harvest_files
 
 
 def published_table(name: str) -> bytes:
@@ -71,16 +73,20 @@ def main() -> None:
                 "hash": f"sha256:{sha256(content)}",
             }
         )
-    descriptor = {**metadata, "resources": resources}
+    # homepage and id only once the package has an address: an empty one is invalid
+    base = address(metadata)
+    package = {key: value for key, value in metadata.items() if key != ADDRESS_KEY}
+    descriptor = {**package, **({"id": base, "homepage": base} if base else {}), "resources": resources}
     files.update(report_files())
+    files.update(harvest_files(descriptor, base, files["data/sources.csv"]))
     for path, content in files.items():
         write_atomic(ROOT / path, content)
     # charts that the report no longer makes must not linger next to the new ones
-    for stale in sorted((ROOT / "reports").rglob("*")):
+    for stale in sorted([*(ROOT / "reports").rglob("*"), *(ROOT / "metadata").rglob("*")]):
         if stale.is_file() and stale.relative_to(ROOT).as_posix() not in files:
             stale.unlink()
     write_atomic(DESCRIPTOR, json_bytes(descriptor))
-    print(f"publish: {len(files)} files and datapackage.json")
+    print(f"publish: {len(files)} files and datapackage.json" + ("" if base else f" (no {ADDRESS_KEY}: no download URLs)"))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@
     python scripts/registry.py diff FROM [TO]     # value-level changes between two versions (make diff)
 
 A version names one set of bytes: every entry lists the size and SHA-256 of every published
-file (resources by name, the descriptor, the report and charts) and, where known, the commit it
-was built from. An entry never changes once committed (only its unknown commit may be filled
+file (resources by name, the descriptor, the report and charts, and from 2.2.0 the harvestable
+metadata in metadata/) and, where known, the commit it was built from. An entry never changes once committed (only its unknown commit may be filled
 in), so a change of published bytes needs a new version. The entry of the newest version has no
 commit yet: it is the commit that adds it, which the next release records.
 
@@ -33,7 +33,9 @@ REGISTRY = ROOT / "releases.json"
 DESCRIPTOR = "datapackage.json"
 WORKING_TREE = "working tree"
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-ENTRY_KEYS = {"version", "date", "commit", "files", "descriptor", "reports", "renamed_columns", "rekeyed"}
+ENTRY_KEYS = {"version", "date", "commit", "files", "descriptor", "reports", "metadata", "renamed_columns", "rekeyed"}
+# Groups of published files recorded by path; `metadata` is new in 2.2.0, so older entries lack it
+PATH_GROUPS = ("reports", "metadata")
 
 
 class RegistryError(Exception):
@@ -105,21 +107,28 @@ def report_records(read, paths: list[str]) -> dict[str, dict]:
     return {path: {k: v for k, v in record(path, read(path)).items() if k != "path"} for path in paths if read(path) is not None}
 
 
+def tree_files(group: str, root: Path = ROOT) -> list[str]:
+    """The published files under reports/ or metadata/ of the working tree."""
+    return sorted(p.relative_to(root).as_posix() for p in (root / group).rglob("*") if p.is_file())
+
+
 def tree_reports(root: Path = ROOT) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in (root / "reports").rglob("*") if p.is_file())
+    return tree_files("reports", root)
 
 
 def snapshot(root: Path = ROOT) -> dict:
-    """The published files of the working tree, in the registry's layout."""
+    """The published files of the working tree, in the registry's layout (metadata/ is left
+    out where there is none, as before 2.2.0)."""
     read = working_tree_reader(root)
     descriptor = json.loads(read(DESCRIPTOR))
-    return {**published_files(read, descriptor), "reports": report_records(read, tree_reports(root))}
+    groups = {group: report_records(read, tree_files(group, root)) for group in PATH_GROUPS}
+    return {**published_files(read, descriptor), **{group: records for group, records in groups.items() if records or group == "reports"}}
 
 
 def same_bytes(entry: dict, found: dict) -> list[str]:
     """What differs between a registry entry and the files found (one line per file)."""
     problems = []
-    for group in ("files", "reports"):
+    for group in ("files", *PATH_GROUPS):
         listed, seen = entry.get(group, {}), found.get(group, {})
         for name in sorted(set(listed) | set(seen)):
             if name not in seen:
@@ -155,7 +164,7 @@ def entry_problems(entries: list[dict]) -> list[str]:
             problems.append(f"{name}: commit must be 40 hex digits or null")
         if commit is None and number != len(entries):
             problems.append(f"{name}: only the newest entry may lack its commit")
-        for group in ("files", "reports"):
+        for group in ("files", *PATH_GROUPS):
             for file, rec in entry.get(group, {}).items():
                 if not (isinstance(rec.get("bytes"), int) and re.fullmatch(r"[0-9a-f]{64}", str(rec.get("sha256", "")))):
                     problems.append(f"{name}, {group} '{file}': needs bytes (an integer) and sha256 (64 hex digits)")
@@ -183,7 +192,8 @@ def history_problems(entries: list[dict], root: Path = ROOT) -> list[str]:
         resources = {r["name"] for r in descriptor["resources"]}
         for unknown in sorted(set(entry.get("files", {})) - resources):
             problems.append(f"{name}: '{unknown}' is not a resource of that version")
-        found = {**published_files(read, descriptor), "reports": report_records(read, list(entry.get("reports", {})))}
+        found = {**published_files(read, descriptor),
+                 **{group: report_records(read, list(entry.get(group, {}))) for group in PATH_GROUPS}}
         problems += [f"{name}: {p}" for p in same_bytes(entry, found)]
     # what earlier commits registered must stand unchanged (a commit may only be filled in)
     current = {e["version"]: e for e in entries}
@@ -282,7 +292,7 @@ def which(path: Path, root: Path = ROOT) -> tuple[bool, str]:
     entries = load(root)
     matches = []
     for entry in entries:
-        for group in ("files", "reports"):
+        for group in ("files", *PATH_GROUPS):
             for name, rec in entry.get(group, {}).items():
                 if rec["sha256"] == digest:
                     matches.append((entry["version"], rec.get("path", name), name))
@@ -351,7 +361,7 @@ def package_at(version: str, root: Path = ROOT):
             if not has_history(root):
                 raise RegistryError("make diff reads earlier versions from the git history; this copy has none (clone the repository)")
             read = commit_reader(commit, root)
-            found = {**published_files(read, json.loads(read(DESCRIPTOR))), "reports": entry.get("reports", {})}
+            found = {**published_files(read, json.loads(read(DESCRIPTOR))), **{group: entry.get(group, {}) for group in PATH_GROUPS}}
             wrong = same_bytes(entry, found)
             if wrong:
                 raise RegistryError(f"version {version}: the files of commit {commit[:12]} differ from releases.json: {wrong[0]}")

@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # Everything the pipeline publishes; a failed run must leave these byte-identical.
-PUBLISHED_GLOBS = ("data/*.csv", "datapackage.json", "reports/*.md", "reports/figures/*.png")
+PUBLISHED_GLOBS = ("data/*.csv", "datapackage.json", "reports/*.md", "reports/figures/*.png", "metadata/*")
 
 
 def tracked_files(root: Path) -> list[str]:

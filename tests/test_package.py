@@ -66,7 +66,7 @@ def test_dvc_publishes_exactly_the_resources() -> None:
     """dvc.yaml lists the published files by hand; it must not drift from the descriptor."""
     stages = yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
     outs = {next(iter(out)) if isinstance(out, dict) else out for out in stages["publish"]["outs"]}
-    assert outs == {resource["path"] for resource in RESOURCES.values()} | {"datapackage.json", "reports"}
+    assert outs == {resource["path"] for resource in RESOURCES.values()} | {"datapackage.json", "reports", "metadata"}
 
 
 def test_dvc_does_not_phone_home() -> None:
