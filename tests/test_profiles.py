@@ -8,11 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
-
-from conftest import ROOT
 
 PROFILES = ROOT / "schemas" / "profiles" / "2.0"
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
