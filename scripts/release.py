@@ -31,7 +31,7 @@ import registry  # scripts/ is on the path when this runs as a script
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
 CONTENTS = ("datapackage.json", "data/*.csv", "data/raw/**/*", "schemas/*.json", "README.md", "LICENSE", "CITATION.cff", "CONTRIBUTING.md",
-            "CHANGELOG.md", ".zenodo.json", "releases.json", "reports/**/*", "docs/**/*", "pipelines/*.py", "scripts/*.py",
+            "CHANGELOG.md", ".zenodo.json", "releases.json", "reports/**/*", "metadata/*", "schemas/profiles/**/*", "docs/**/*", "pipelines/*.py", "scripts/*.py",
             "Makefile", "pyproject.toml", "requirements.lock", "requirements-tools.in", "requirements-tools.lock",
             "dvc.yaml", "dvc.lock", ".dvcignore", ".gitattributes")
 # Without git, DVC needs to be told that there is no SCM; the archive carries this config.
