@@ -11,7 +11,7 @@ TOOLS_STAMP := $(TOOLS)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: repro test validate verify-sources docs release bench lock clean diff which
+.PHONY: repro test validate verify-sources docs release formats serve chromium bench lock clean diff which
 
 repro: $(STAMP)
 	dvc repro
@@ -40,6 +40,15 @@ docs: $(STAMP)
 # A release archive in dist/, only from a clean, validated tree.
 release: $(STAMP)
 	python scripts/release.py
+
+# SQLite, Excel and Parquet in dist/, from the published package, only when it validates.
+formats: $(STAMP)
+	python scripts/formats.py
+
+# The package in Datasette on http://127.0.0.1:$(PORT)/ (SQLite and metadata in build/serve/).
+PORT ?= 8001
+serve: $(STAMP)
+	python scripts/serve.py --port $(PORT)
 
 # Value-level changes from a registered version to the working tree (or TO=<version>).
 diff: $(STAMP)
