@@ -23,10 +23,15 @@ validate: $(STAMP)
 # The text layers of the five documents, for verify-sources (CI requires them).
 SOURCES ?= ../shared/sources
 
-test: $(STAMP) $(TOOLS_STAMP)
+test: $(STAMP) $(TOOLS_STAMP) chromium
 	@if [ -d "$(SOURCES)" ]; then $(MAKE) --no-print-directory verify-sources; \
 	else echo "verify-sources: NOT RUN, no text layers in $(SOURCES) (make verify-sources SOURCES=DIR)"; fi
 	pytest
+
+# tests/test_serve.py loads a Datasette page in a real headless browser; CI images may lack one.
+chromium:
+	@test -x /usr/bin/chromium || { echo "make: /usr/bin/chromium is missing; installing it with apt-get for the browser test of make serve"; \
+		apt-get update && apt-get install -y chromium; }
 
 # Every quote, excerpt and as-printed text against the documents' text layers.
 verify-sources: $(STAMP)
