@@ -11,7 +11,7 @@ TOOLS_STAMP := $(TOOLS)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: repro test validate verify-sources docs release bench lock clean diff which
+.PHONY: repro test validate verify-sources docs release formats serve chromium bench lock clean diff which
 
 repro: $(STAMP)
 	dvc repro
@@ -23,10 +23,15 @@ validate: $(STAMP)
 # The text layers of the five documents, for verify-sources (CI requires them).
 SOURCES ?= ../shared/sources
 
-test: $(STAMP) $(TOOLS_STAMP)
+test: $(STAMP) $(TOOLS_STAMP) chromium
 	@if [ -d "$(SOURCES)" ]; then $(MAKE) --no-print-directory verify-sources; \
 	else echo "verify-sources: NOT RUN, no text layers in $(SOURCES) (make verify-sources SOURCES=DIR)"; fi
 	pytest
+
+# tests/test_serve.py loads a Datasette page in a real headless browser; CI images may lack one.
+chromium:
+	@test -x /usr/bin/chromium || { echo "make: /usr/bin/chromium is missing; installing it with apt-get for the browser test of make serve"; \
+		apt-get update && apt-get install -y chromium; }
 
 # Every quote, excerpt and as-printed text against the documents' text layers.
 verify-sources: $(STAMP)
@@ -40,6 +45,15 @@ docs: $(STAMP)
 # A release archive in dist/, only from a clean, validated tree.
 release: $(STAMP)
 	python scripts/release.py
+
+# SQLite, Excel and Parquet in dist/, from the published package, only when it validates.
+formats: $(STAMP)
+	python scripts/formats.py
+
+# The package in Datasette on http://127.0.0.1:$(PORT)/ (SQLite and metadata in build/serve/).
+PORT ?= 8001
+serve: $(STAMP)
+	python scripts/serve.py --port $(PORT)
 
 # Value-level changes from a registered version to the working tree (or TO=<version>).
 diff: $(STAMP)

@@ -1,4 +1,5 @@
-"""Build the release archive: dist/<name>-<version>.zip and dist/SHA256SUMS.
+"""Build the release: dist/<name>-<version>.zip, the SQLite, Excel and Parquet formats
+(scripts/formats.py) and dist/SHA256SUMS listing them all.
 
     python scripts/release.py           # make release, straight after `git clone`
     python scripts/release.py zenodo    # rewrite .zenodo.json from CITATION.cff
@@ -26,7 +27,8 @@ from pathlib import Path
 
 import yaml
 
-import registry  # scripts/ is on the path when this runs as a script
+import formats  # scripts/ is on the path when this runs as a script
+import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
@@ -128,8 +130,13 @@ def build(version: str) -> Path:
         for relative in files:
             add(relative, (ROOT / relative).read_bytes())
         add(".dvc/config", DVC_CONFIG)
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
-    (DIST / "SHA256SUMS").write_text(f"{digest}  {archive.name}\n", encoding="utf-8")
+    try:
+        built = formats.build_all(ROOT / "datapackage.json", DIST)
+    except formats.FormatsError as error:
+        raise ReleaseError(str(error)) from None
+    sums = "".join(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
+                   for path in sorted([archive, *built]))
+    (DIST / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return archive
 
 
@@ -143,7 +150,8 @@ def main() -> None:
     except ReleaseError as error:
         print(f"not released:\n{error}", file=sys.stderr)
         sys.exit(1)
-    print(f"released {archive.relative_to(ROOT)} ({archive.stat().st_size} bytes); checksum in dist/SHA256SUMS")
+    print(f"released {archive.relative_to(ROOT)} ({archive.stat().st_size} bytes) and the SQLite, Excel and Parquet formats; "
+          "checksums in dist/SHA256SUMS")
 
 
 if __name__ == "__main__":

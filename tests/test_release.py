@@ -56,7 +56,12 @@ def test_release_is_reproducible_and_complete(release) -> None:
     content = archive.read_bytes()
     assert run([str(BIN / "python"), "scripts/release.py"], repo).returncode == 0
     assert archive.read_bytes() == content, "two builds from the same commit differ"
-    assert (repo / "dist/SHA256SUMS").read_text() == f"{hashlib.sha256(content).hexdigest()}  {archive.name}\n"
+    formats = [f"nl-defence-opinion-2025-{version}.sqlite", f"nl-defence-opinion-2025-{version}.xlsx",
+               f"nl-defence-opinion-2025-{version}-parquet.zip"]
+    assert (repo / "dist/SHA256SUMS").read_text() == "".join(
+        f"{hashlib.sha256((repo / 'dist' / name).read_bytes()).hexdigest()}  {name}\n" for name in sorted([archive.name, *formats])
+    )
+    assert f"{hashlib.sha256(content).hexdigest()}  {archive.name}\n" in (repo / "dist/SHA256SUMS").read_text()
     names = set(zipfile.ZipFile(archive).namelist())
     prefix = f"nl-defence-opinion-2025-{version}/"
     for required in ("datapackage.json", "data/poll_results.csv", "schemas/checks.schema.json", "README.md", "LICENSE",

@@ -1,0 +1,341 @@
+"""Release formats: SQLite, Excel and Parquet, made from the published package only.
+
+    python scripts/formats.py                       # make formats: dist/<name>-<version>.{sqlite,xlsx}, -parquet.zip
+    python scripts/formats.py --out DIR --package PATH/datapackage.json
+
+Every format is made from `datapackage.json`, its Table Schemas and the CSVs it describes,
+read with the schemas' types by frictionless (so "None" stays a label and only an empty cell is
+missing), never from the staged tables. Nothing is written unless frictionless validates the
+package first (types, keys, foreign keys, the files' sizes and hashes); a failure lists every
+error and leaves the output folder as it was. Each file is built in memory or in a temporary
+folder and then replaced in one step, so a reader never sees half a file.
+
+The files are byte-reproducible: every timestamp inside them (zip entries, the workbook's
+docProps) is the descriptor's `created`, entries are sorted, and the SQLite file is vacuumed.
+
+SQLite is written with sqlite-utils. The alternatives were frictionless' SQL adapter, which
+needs SQLAlchemy (not in the environment) and maps booleans and dates by its own rules, and
+datapackage-to-datasette, which is little maintained and also goes through SQLAlchemy.
+sqlite-utils is maintained with Datasette (which `make serve` uses), creates tables with
+explicit column types, primary keys, NOT NULL and foreign keys in one call, and sets up
+FTS5 full-text search that Datasette picks up by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import graphlib
+import io
+import json
+import sys
+import tempfile
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import sqlite_utils
+import yaml
+from frictionless import FrictionlessException, Package
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+# scripts/ is on the path when this runs as a script; the shared helpers live in pipelines/
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pipelines.common import DESCRIPTOR, ROOT, write_atomic
+
+DIST = ROOT / "dist"
+
+SQL_TYPES = {"string": str, "integer": int, "number": float, "boolean": int, "date": str}
+ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
+               "date": pa.date32()}
+# Text worth searching: what the documents say (quotes), labels a reader looks for, descriptions.
+SEARCHED_FIELDS = {"text_nl", "text_en", "item", "item_en", "answer", "answer_en", "section", "section_en",
+                   "title", "title_en", "name", "name_en", "label_as_printed", "base_description",
+                   "description", "description_en", "note", "notes"}
+EXCEL_SHEET_NAME_MAX = 31
+EXCEL_COLUMN_WIDTH_MAX = 60
+ZIP_EPOCH = datetime.datetime(1980, 1, 1)  # the earliest time a zip entry can carry
+
+
+class FormatsError(Exception):
+    """The package is not fit to be converted; the message says what failed."""
+
+
+Row = dict[str, Any]
+
+
+def validated_package(descriptor: Path) -> Package:
+    """The package, after frictionless found no error in it; otherwise a FormatsError listing them."""
+    try:
+        package = Package(str(descriptor))
+        report = package.validate()
+    except FrictionlessException as error:
+        raise FormatsError(f"{descriptor.name} cannot be read: {error}") from None
+    if not report.valid:
+        problems = [f"  {descriptor.name}: {error.type}: {error.message}" for error in report.errors]
+        problems += [f"  {task.name}: {error.type}: {error.message}" for task in report.tasks for error in task.errors]
+        raise FormatsError(f"{descriptor.name} fails frictionless validation; no format was built:\n" + "\n".join(problems))
+    return package
+
+
+def typed_rows(package: Package, name: str) -> list[Row]:
+    """A resource's rows with Python values of the schema's types (number as float, missing as None)."""
+    rows = package.get_resource(name).read_rows()
+    return [{key: float(value) if isinstance(value, Decimal) else value for key, value in row.items()} for row in rows]
+
+
+def fields(package: Package, name: str) -> list[dict]:
+    return package.get_resource(name).schema.to_descriptor()["fields"]
+
+
+def is_required(field: dict) -> bool:
+    return bool(field.get("constraints", {}).get("required"))
+
+
+def foreign_keys(package: Package, name: str) -> list[dict]:
+    return package.get_resource(name).schema.to_descriptor().get("foreignKeys", [])
+
+
+def primary_key(package: Package, name: str) -> list[str]:
+    return package.get_resource(name).schema.to_descriptor().get("primaryKey", [])
+
+
+def stamp(package: Package) -> datetime.datetime:
+    """The one time written inside every file: when the package says it was created."""
+    created = datetime.datetime.fromisoformat(package.to_descriptor()["created"]).replace(tzinfo=None)
+    return max(created, ZIP_EPOCH)
+
+
+def file_stem(package: Package) -> str:
+    descriptor = package.to_descriptor()
+    return f"{descriptor['name']}-{descriptor['version']}"
+
+
+def sql_value(field: dict, value: Any) -> Any:
+    if value is None:
+        return None
+    if field["type"] == "boolean":
+        return int(value)
+    if field["type"] == "date":
+        return value.isoformat()
+    return value
+
+
+def build_sqlite(package: Package) -> bytes:
+    """One table per resource with the schema's types, keys and foreign keys, FTS5 over its
+    text, and the tables `package_metadata` and `data_dictionary`."""
+    names = [resource.name for resource in package.resources]
+    # a table can only name tables in foreign keys that already exist
+    order = graphlib.TopologicalSorter(
+        {name: [key["reference"]["resource"] for key in foreign_keys(package, name)] for name in names}
+    ).static_order()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "package.sqlite"
+        db = sqlite_utils.Database(path)
+        for name in order:
+            schema_fields = fields(package, name)
+            table = db.table(name)
+            table.create(
+                {field["name"]: SQL_TYPES[field["type"]] for field in schema_fields},
+                pk=tuple(primary_key(package, name)) or None,
+                not_null=[field["name"] for field in schema_fields if is_required(field)],
+                foreign_keys=[(key["fields"][0], key["reference"]["resource"], key["reference"]["fields"][0])
+                              for key in foreign_keys(package, name)],
+            )
+            by_name = {field["name"]: field for field in schema_fields}
+            table.insert_all({key: sql_value(by_name[key], value) for key, value in row.items()}
+                             for row in typed_rows(package, name))
+            searched = [field["name"] for field in schema_fields
+                        if field["type"] == "string" and (field["name"] in SEARCHED_FIELDS or field["name"].endswith("quote"))]
+            if searched:
+                table.enable_fts(searched, fts_version="FTS5")
+        db.table("package_metadata").insert_all(
+            [{"key": key, "value": value} for key, value in package_facts(package).items()], pk="key")
+        db.table("data_dictionary").insert_all(data_dictionary(package), pk=("resource", "field"))
+        db.vacuum()
+        db.close()
+        return path.read_bytes()
+
+
+def package_facts(package: Package) -> dict[str, str]:
+    descriptor = package.to_descriptor()
+    licence = descriptor["licenses"][0]
+    return {
+        "name": descriptor["name"], "title": descriptor["title"], "version": descriptor["version"],
+        "created": descriptor["created"], "description": descriptor["description"],
+        "license": licence["name"], "license_title": licence.get("title", ""), "license_url": licence.get("path", ""),
+        "citation": citation(package),
+    }
+
+
+def citation(package: Package) -> str:
+    """The citation of this version, as CITATION.cff (next to the descriptor) gives it."""
+    cff = yaml.safe_load((Path(package.basepath or ".") / "CITATION.cff").read_text(encoding="utf-8"))
+    authors = "; ".join(a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in cff["authors"])
+    return f"{authors} ({str(cff['date-released'])[:4]}). {cff['title']} (version {cff['version']}) [data set]."
+
+
+def data_dictionary(package: Package) -> list[Row]:
+    """Every column of every resource: type, whether required, keys, other constraints, description."""
+    entries = []
+    for resource in package.resources:
+        keys = {key["fields"][0]: f"{key['reference']['resource']}.{key['reference']['fields'][0]}"
+                for key in foreign_keys(package, resource.name)}
+        pk = primary_key(package, resource.name)
+        for field in fields(package, resource.name):
+            constraints = {k: v for k, v in field.get("constraints", {}).items() if k != "required"}
+            entries.append({
+                "resource": resource.name,
+                "field": field["name"],
+                "type": field["type"],
+                "required": is_required(field),
+                "key": ", ".join(part for part in ("primary key" if field["name"] in pk else "",
+                                                   f"foreign key to {keys[field['name']]}" if field["name"] in keys else "")
+                                 if part),
+                "constraints": json.dumps(constraints, ensure_ascii=False) if constraints else "",
+                "title": field.get("title", ""),
+                "description": field.get("description", ""),
+            })
+    return entries
+
+
+def build_xlsx(package: Package) -> bytes:
+    """An "About" sheet (version, citation, licence, data dictionary), then a sheet per resource."""
+    workbook = openpyxl.Workbook()
+    about = workbook.active
+    about.title = "About"
+    bold = Font(bold=True)
+    facts = package_facts(package)
+    about.append([facts["title"]])
+    about["A1"].font = Font(bold=True, size=14)
+    for label, key in (("Version", "version"), ("Citation", "citation"), ("Licence", "license_title"),
+                       ("Licence URL", "license_url"), ("Created", "created"), ("Description", "description")):
+        about.append([label, facts[key]])
+        about.cell(about.max_row, 1).font = bold
+    about.append([])
+    about.append(["Data dictionary"])
+    about.cell(about.max_row, 1).font = bold
+    dictionary = data_dictionary(package)
+    about.append(list(dictionary[0]))
+    for cell in about[about.max_row]:
+        cell.font = bold
+    for entry in dictionary:
+        about.append(list(entry.values()))
+    for letter, width in zip("ABCDEFGH", (24, 24, 10, 10, 30, 30, 24, EXCEL_COLUMN_WIDTH_MAX)):
+        about.column_dimensions[letter].width = width
+
+    for resource in package.resources:
+        if len(resource.name) > EXCEL_SHEET_NAME_MAX:
+            raise FormatsError(f"resource {resource.name!r} is longer than an Excel sheet name may be ({EXCEL_SHEET_NAME_MAX})")
+        sheet = workbook.create_sheet(resource.name)
+        schema_fields = fields(package, resource.name)
+        sheet.append([field["name"] for field in schema_fields])
+        for cell in sheet[1]:
+            cell.font = bold
+        widths = [len(field["name"]) for field in schema_fields]
+        for row in typed_rows(package, resource.name):
+            sheet.append([row[field["name"]] for field in schema_fields])
+            for number, (field, cell) in enumerate(zip(schema_fields, sheet[sheet.max_row])):
+                if field["type"] == "date" and cell.value is not None:
+                    cell.number_format = "yyyy-mm-dd"
+                if field["type"] == "string" and cell.value is not None:
+                    cell.data_type = "s"  # text that starts with "=" is text, not a formula
+                widths[number] = max(widths[number], len(str(cell.value or "")))
+        for number, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = min(width + 2, EXCEL_COLUMN_WIDTH_MAX)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+
+    # openpyxl's save() stamps docProps with the current time; its writer, given the
+    # properties, does not: the time is the package's, and the zip is repacked with it below
+    moment = stamp(package)
+    workbook.properties.created = workbook.properties.modified = moment
+    workbook.properties.creator = workbook.properties.lastModifiedBy = facts["name"]
+    workbook.properties.title = facts["title"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    return repacked(buffer.getvalue(), moment, sort=False)
+
+
+def repacked(content: bytes, moment: datetime.datetime, sort: bool) -> bytes:
+    """The same zip with every entry's time set to `moment` and fixed permissions. An xlsx
+    keeps its order ([Content_Types].xml first); other archives are sorted by name."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    entries = sorted(source.namelist()) if sort else source.namelist()
+    return zipped({name: source.read(name) for name in entries}, moment)
+
+
+def zipped(files: dict[str, bytes], moment: datetime.datetime) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content, compresslevel=9)
+    return buffer.getvalue()
+
+
+def arrow_schema(package: Package, name: str) -> pa.Schema:
+    resource = package.get_resource(name)
+    columns = [
+        pa.field(field["name"], ARROW_TYPES[field["type"]], nullable=not is_required(field),
+                 metadata={"title": field.get("title", ""), "description": field.get("description", ""),
+                           "type": field["type"]})
+        for field in fields(package, name)
+    ]
+    return pa.schema(columns, metadata={
+        "frictionless:resource": json.dumps({k: v for k, v in resource.to_descriptor().items() if k != "schema"},
+                                            ensure_ascii=False, sort_keys=True),
+        "frictionless:schema": json.dumps(resource.schema.to_descriptor(), ensure_ascii=False, sort_keys=True),
+    })
+
+
+def build_parquet(package: Package) -> bytes:
+    """A zip of one <resource>.parquet per resource, entries sorted, with the package's time."""
+    files = {}
+    for resource in package.resources:
+        table = pa.Table.from_pylist(typed_rows(package, resource.name), schema=arrow_schema(package, resource.name))
+        buffer = pa.BufferOutputStream()
+        pq.write_table(table, buffer)
+        files[f"{resource.name}.parquet"] = buffer.getvalue().to_pybytes()
+    return zipped(dict(sorted(files.items())), stamp(package))
+
+
+def build_all(descriptor: Path, out: Path) -> list[Path]:
+    """Validate the package, build every format in memory, then write each in one step."""
+    package = validated_package(descriptor)
+    stem = file_stem(package)
+    contents = {
+        out / f"{stem}.sqlite": build_sqlite(package),
+        out / f"{stem}.xlsx": build_xlsx(package),
+        out / f"{stem}-parquet.zip": build_parquet(package),
+    }
+    for path, content in contents.items():
+        write_atomic(path, content)
+    return list(contents)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Build the SQLite, Excel and Parquet release formats.")
+    parser.add_argument("--package", type=Path, default=DESCRIPTOR, help="datapackage.json to convert")
+    parser.add_argument("--out", type=Path, default=DIST, help="folder to write the files to")
+    args = parser.parse_args(argv)
+    try:
+        written = build_all(args.package, args.out)
+    except FormatsError as error:
+        print(f"formats: {error}", file=sys.stderr)
+        sys.exit(1)
+    for path in written:
+        print(f"formats: wrote {path} ({path.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""The SQLite, Excel and Parquet formats hold exactly what the CSVs hold, with the schemas' types;
+two builds are byte-identical; a package that fails validation gives no file at all."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+import shutil
+import sqlite3
+import sys
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import BIN, ROOT, run
+from frictionless import Package
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import formats
+
+PACKAGE = Package(str(ROOT / "datapackage.json"))
+NAMES = [resource.name for resource in PACKAGE.resources]
+STEM = f"{PACKAGE.name}-{PACKAGE.version}"
+
+
+def csv_rows(name: str) -> list[dict[str, Any]]:
+    """The CSV as frictionless reads it with the schema: the values every format must give back."""
+    return [dict(row) for row in PACKAGE.get_resource(name).read_rows()]
+
+
+def schema_fields(name: str) -> list[dict]:
+    return json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))["fields"]
+
+
+def plain(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("formats")
+    formats.build_all(ROOT / "datapackage.json", out)
+    return out
+
+
+def test_the_three_files_are_named_by_package_and_version(built: Path) -> None:
+    assert sorted(p.name for p in built.iterdir()) == sorted(
+        [f"{STEM}.sqlite", f"{STEM}.xlsx", f"{STEM}-parquet.zip"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sqlite_holds_every_value_with_the_schema_type(built: Path, name: str) -> None:
+    db = sqlite3.connect(built / f"{STEM}.sqlite")
+    declared = {row[1]: (row[2], row[3], row[5]) for row in db.execute(f"pragma table_info({name})")}
+    sql_type = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
+    schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    for field in schema["fields"]:
+        column_type, not_null, _ = declared[field["name"]]
+        assert column_type == sql_type[field["type"]], field["name"]
+        assert bool(not_null) == bool(field.get("constraints", {}).get("required")), field["name"]
+    assert [c for c, (_, _, pk) in sorted(declared.items(), key=lambda i: i[1][2]) if pk] == schema.get("primaryKey")
+    fks = {(row[3], row[2], row[4]) for row in db.execute(f"pragma foreign_key_list({name})")}
+    assert fks == {(k["fields"][0], k["reference"]["resource"], k["reference"]["fields"][0])
+                   for k in schema.get("foreignKeys", [])}
+    db.row_factory = sqlite3.Row
+    got = [dict(row) for row in db.execute(f"select * from {name} order by rowid")]
+    expected = []
+    for row in csv_rows(name):
+        expected.append({key: (int(value) if isinstance(value, bool) else value.isoformat()
+                               if isinstance(value, datetime.date) else plain(value)) for key, value in row.items()})
+    assert got == expected
+    for field in schema["fields"]:  # sqlite3 gives back int for INTEGER, float for REAL
+        kinds = {type(row[field["name"]]) for row in got} - {type(None)}
+        assert kinds <= {"string": {str}, "integer": {int}, "boolean": {int}, "number": {float}, "date": {str}}[field["type"]]
+
+
+def test_sqlite_has_full_text_search_over_quotes_and_labels(built: Path) -> None:
+    db = sqlite3.connect(built / f"{STEM}.sqlite")
+    # the one value of poll_results whose quote or note has the word "voortrekker" (read from the CSV)
+    hits = db.execute("select question_id, answer, value_pct from poll_results where rowid in "
+                      "(select rowid from poll_results_fts where poll_results_fts match 'voortrekker')").fetchall()
+    assert hits == [("defence_statements", "(helemaal) eens", 21.0)]
+    assert db.execute("select count(*) from discrepancies_fts where discrepancies_fts match 'Tabel'").fetchone()[0] > 0
+    assert db.execute("select value from package_metadata where key = 'version'").fetchone()[0] == PACKAGE.version
+    assert db.execute("select type from data_dictionary where resource = 'poll_waves' and field = 'base_n'").fetchone() == ("integer",)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_excel_holds_every_value_as_a_typed_cell(built: Path, name: str) -> None:
+    workbook = openpyxl.load_workbook(built / f"{STEM}.xlsx")
+    sheet = workbook[name]
+    assert sheet.freeze_panes == "A2"
+    rows = list(sheet.iter_rows(values_only=True))
+    fields = schema_fields(name)
+    assert list(rows[0]) == [field["name"] for field in fields]
+    expected = csv_rows(name)
+    assert len(rows) - 1 == len(expected)
+    for cells, row in zip(rows[1:], expected):
+        for field, cell in zip(fields, cells):
+            value = row[field["name"]]
+            if value is None:
+                assert cell is None, field["name"]
+            elif field["type"] == "date":
+                assert isinstance(cell, datetime.datetime) and cell.date() == value
+            elif field["type"] == "boolean":
+                assert cell is value
+            elif field["type"] == "string":
+                assert cell == value
+            else:
+                assert isinstance(cell, (int, float)) and not isinstance(cell, bool) and cell == plain(value)
+
+
+def test_excel_about_sheet_has_version_citation_licence_and_every_column(built: Path) -> None:
+    workbook = openpyxl.load_workbook(built / f"{STEM}.xlsx")
+    assert workbook.sheetnames == ["About", *NAMES]
+    about = {row[0]: row[1] for row in workbook["About"].iter_rows(values_only=True) if row[0]}
+    assert about["Version"] == PACKAGE.version
+    assert about["Citation"].startswith("nl-defence-opinion-2025 contributors (2026).")
+    assert f"(version {PACKAGE.version})" in about["Citation"]
+    assert about["Licence"].startswith("Creative Commons Attribution 4.0")
+    dictionary = [row for row in workbook["About"].iter_rows(values_only=True) if row[0] in NAMES]
+    assert len(dictionary) == sum(len(schema_fields(name)) for name in NAMES)
+    base_n = next(row for row in dictionary if row[:2] == ("poll_waves", "base_n"))
+    assert base_n[2] == "integer" and base_n[-1] == next(f for f in schema_fields("poll_waves") if f["name"] == "base_n")["description"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parquet_holds_every_value_with_the_arrow_type(built: Path, name: str) -> None:
+    with zipfile.ZipFile(built / f"{STEM}-parquet.zip") as archive:
+        assert archive.namelist() == sorted(f"{n}.parquet" for n in NAMES)
+        assert {info.date_time for info in archive.infolist()} == {(2026, 11, 22, 0, 0, 0)}
+        table = pq.read_table(io.BytesIO(archive.read(f"{name}.parquet")))
+    arrow = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32()}
+    for field in schema_fields(name):
+        column = table.schema.field(field["name"])
+        assert column.type == arrow[field["type"]]
+        assert column.nullable == (not field.get("constraints", {}).get("required"))
+        assert column.metadata[b"description"].decode() == field.get("description", "")
+    schema = json.loads(table.schema.metadata[b"frictionless:schema"])
+    assert [f["name"] for f in schema["fields"]] == table.column_names
+    assert table.to_pylist() == [{key: plain(value) for key, value in row.items()} for row in csv_rows(name)]
+
+
+def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
+    formats.build_all(ROOT / "datapackage.json", tmp_path)
+    for path in built.iterdir():
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs between two builds"
+
+
+def broken_copy(tmp_path: Path) -> Path:
+    """A copy of the package in which one integer is typed with a Dutch thousands dot, the
+    descriptor's size and hash updated so that only the type is wrong."""
+    root = tmp_path / "package"
+    (root / "data").mkdir(parents=True)
+    for name in ("datapackage.json", "CITATION.cff"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    for path in (ROOT / "data").glob("*.csv"):
+        shutil.copy(path, root / "data" / path.name)
+    waves = root / "data" / "poll_waves.csv"
+    text = waves.read_text(encoding="utf-8")
+    assert ",2025-06-13,2025-06-16,2253," in text
+    waves.write_text(text.replace(",2025-06-13,2025-06-16,2253,", ",2025-06-13,2025-06-16,2.253,"), encoding="utf-8")
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "poll_waves":
+            resource["bytes"] = len(waves.read_bytes())
+            resource["hash"] = f"sha256:{hashlib.sha256(waves.read_bytes()).hexdigest()}"
+    (root / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    return root
+
+
+def test_a_package_that_fails_validation_gives_no_file_and_says_why(tmp_path: Path) -> None:
+    root = broken_copy(tmp_path)
+    out = tmp_path / "dist"
+    result = run([str(BIN / "python"), str(ROOT / "scripts" / "formats.py"), "--package", str(root / "datapackage.json"),
+                  "--out", str(out)], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "formats: datapackage.json fails frictionless validation; no format was built:\n"
+        '  poll_waves: type-error: Type error in the cell "2.253" in row "11" and field "base_n" at position "7": '
+        'type is "integer/default"\n'
+    )
+    assert not out.exists()
