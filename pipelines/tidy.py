@@ -8,7 +8,9 @@ from so that a failing check can say where to fix it.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from pathlib import Path
 from typing import Callable
 
 from pipelines import excerpts, matrices, poll, prose
@@ -16,14 +18,17 @@ from pipelines.common import (
     RAW,
     STAGING,
     InputError,
+    RawRow,
     csv_bytes,
     staged_header,
     transcribed_fields,
     data_resource_names,
     raw_columns,
     read_raw_csv,
+    rel,
     run,
     staged_path,
+    table_schema,
     write_atomic,
 )
 
@@ -37,6 +42,87 @@ def copy_rows(resource: str, raw_name: str) -> list[StagedRow]:
         {**raw.cells, "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": ""}
         for raw in read_raw_csv(RAW / raw_name, columns)
     ]
+
+
+PARTIES = RAW / "reference" / "parties.csv"
+PARTY_CROSSWALK = RAW / "reference" / "party_crosswalk.csv"
+# Columns of party_crosswalk.csv; partyfacts_name is the evidence of the match, not published.
+CROSSWALK_COLUMNS = [
+    "party_id", "partyfacts_id", "partyfacts_name", "wikidata_id", "parlgov_id", "manifesto_id", "ches_id", "note",
+]
+# Ids that come through Party Facts, with the form each must have.
+INTEGER_ID = re.compile(r"[1-9][0-9]*")
+WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
+CROSSWALK_IDS = {
+    "partyfacts_id": (INTEGER_ID, "a whole number (digits only)"),
+    "wikidata_id": (WIKIDATA_ID, "a Wikidata item id (Q and digits, e.g. Q273749)"),
+    "parlgov_id": (INTEGER_ID, "a whole number (digits only)"),
+    "manifesto_id": (INTEGER_ID, "a whole number (digits only)"),
+    "ches_id": (INTEGER_ID, "a whole number (digits only)"),
+}
+# Published columns of parties filled from the crosswalk rather than typed in parties.csv.
+CROSSWALK_FIELDS = [*CROSSWALK_IDS, "crosswalk_note", "crosswalk_line"]
+
+
+def known_party_ids() -> list[str]:
+    # the party ids of the data model are the parties schema's enum
+    party_id = next(field for field in table_schema("parties")["fields"] if field["name"] == "party_id")
+    return party_id["constraints"]["enum"]
+
+
+def crosswalk_problems(crosswalk: list[RawRow], crosswalk_name: str, party_lines: dict[str, int]) -> list[str]:
+    """Every reason the crosswalk cannot be joined into parties, each naming file, line and field.
+    `party_lines` gives the parties.csv line of each party, to point at it when a row is missing."""
+    problems = []
+    known = known_party_ids()
+    first_line: dict[str, int] = {}
+    for raw in crosswalk:
+        party_id = raw.cells["party_id"]
+        if party_id not in known:
+            problems.append(f"{raw.file}, line {raw.line}, field 'party_id': '{party_id}' is not a party id of schemas/parties.schema.json")
+        elif party_id in first_line:
+            problems.append(
+                f"{raw.file}, line {raw.line}, field 'party_id': '{party_id}' again (already on line {first_line[party_id]}); one row per party"
+            )
+        else:
+            first_line[party_id] = raw.line
+        for field, (form, described) in CROSSWALK_IDS.items():
+            value = raw.cells[field]
+            if value and not form.fullmatch(value):
+                problems.append(f"{raw.file}, line {raw.line}, field '{field}': '{value}' is not {described}")
+            elif value and field != "partyfacts_id" and not raw.cells["partyfacts_id"]:
+                # every other id is one that Party Facts links to the party's partyfacts_id
+                problems.append(f"{raw.file}, line {raw.line}, field '{field}': '{value}' without a partyfacts_id that links it")
+    for party_id in known:
+        if party_id not in first_line:
+            typed_at = f" (typed in {rel(PARTIES)}, line {party_lines[party_id]})" if party_id in party_lines else ""
+            problems.append(f"{crosswalk_name}, field 'party_id': no row for party '{party_id}'{typed_at}")
+    return problems
+
+
+def parties(parties_path: Path = PARTIES, crosswalk_path: Path = PARTY_CROSSWALK) -> list[StagedRow]:
+    """parties.csv joined with the Party Facts crosswalk on party_id. Provenance: raw_file and
+    raw_line name the parties.csv line; crosswalk_line names the crosswalk line of the ids."""
+    typed = [field for field in transcribed_fields("parties") if field not in CROSSWALK_FIELDS]
+    party_rows = read_raw_csv(parties_path, typed)
+    crosswalk = read_raw_csv(crosswalk_path, CROSSWALK_COLUMNS)
+    party_lines = {raw.cells["party_id"]: raw.line for raw in reversed(party_rows)}  # first line wins
+    problems = crosswalk_problems(crosswalk, rel(crosswalk_path), party_lines)
+    if problems:
+        raise InputError(problems)
+    by_party = {raw.cells["party_id"]: raw for raw in crosswalk}
+    rows = []
+    for raw in party_rows:
+        # a party id outside the data model has no crosswalk row; validate reports it at its parties.csv line
+        link = by_party.get(raw.cells["party_id"])
+        rows.append({
+            **raw.cells,
+            **{field: link.cells[field] if link else "" for field in CROSSWALK_IDS},
+            "crosswalk_note": link.cells["note"] if link else "",
+            "crosswalk_line": str(link.line) if link else "",
+            "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": "",
+        })
+    return rows
 
 
 def discrepancies() -> list[StagedRow]:
@@ -53,7 +139,7 @@ def discrepancies() -> list[StagedRow]:
 # Each resource is built by one or more builders (several sources may add rows to one resource).
 BUILDERS: dict[str, list[Callable[[], list[StagedRow]]]] = {
     "sources": [lambda: copy_rows("sources", "reference/sources.csv")],
-    "parties": [lambda: copy_rows("parties", "reference/parties.csv")],
+    "parties": [parties],
     "poll_questions": [poll.questions],
     "poll_waves": [poll.waves],
     "poll_results": [poll.results],
