@@ -70,7 +70,9 @@ def known_party_ids() -> list[str]:
     return party_id["constraints"]["enum"]
 
 
-def crosswalk_problems(crosswalk: list[RawRow], crosswalk_name: str, party_lines: dict[str, int]) -> list[str]:
+def crosswalk_problems(
+    crosswalk: list[RawRow], crosswalk_name: str, party_lines: dict[str, int], parties_name: str
+) -> list[str]:
     """Every reason the crosswalk cannot be joined into parties, each naming file, line and field.
     `party_lines` gives the parties.csv line of each party, to point at it when a row is missing."""
     problems = []
@@ -95,7 +97,7 @@ def crosswalk_problems(crosswalk: list[RawRow], crosswalk_name: str, party_lines
                 problems.append(f"{raw.file}, line {raw.line}, field '{field}': '{value}' without a partyfacts_id that links it")
     for party_id in known:
         if party_id not in first_line:
-            typed_at = f" (typed in {rel(PARTIES)}, line {party_lines[party_id]})" if party_id in party_lines else ""
+            typed_at = f" (typed in {parties_name}, line {party_lines[party_id]})" if party_id in party_lines else ""
             problems.append(f"{crosswalk_name}, field 'party_id': no row for party '{party_id}'{typed_at}")
     return problems
 
@@ -107,7 +109,7 @@ def parties(parties_path: Path = PARTIES, crosswalk_path: Path = PARTY_CROSSWALK
     party_rows = read_raw_csv(parties_path, typed)
     crosswalk = read_raw_csv(crosswalk_path, CROSSWALK_COLUMNS)
     party_lines = {raw.cells["party_id"]: raw.line for raw in reversed(party_rows)}  # first line wins
-    problems = crosswalk_problems(crosswalk, rel(crosswalk_path), party_lines)
+    problems = crosswalk_problems(crosswalk, rel(crosswalk_path), party_lines, rel(parties_path))
     if problems:
         raise InputError(problems)
     by_party = {raw.cells["party_id"]: raw for raw in crosswalk}
