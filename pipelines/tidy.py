@@ -78,6 +78,8 @@ def crosswalk_problems(
     problems = []
     known = known_party_ids()
     first_line: dict[str, int] = {}
+    # (field, id) -> line: an id identifies one party, else a join on it joins the wrong parties
+    id_lines: dict[tuple[str, str], int] = {}
     for raw in crosswalk:
         party_id = raw.cells["party_id"]
         if party_id not in known:
@@ -95,6 +97,15 @@ def crosswalk_problems(
             elif value and field != "partyfacts_id" and not raw.cells["partyfacts_id"]:
                 # every other id is one that Party Facts links to the party's partyfacts_id
                 problems.append(f"{raw.file}, line {raw.line}, field '{field}': '{value}' without a partyfacts_id that links it")
+            elif value and party_id in first_line and first_line[party_id] != raw.line:
+                continue  # a repeated party row is reported once, above, not once per id
+            elif value and (field, value) in id_lines:
+                problems.append(
+                    f"{raw.file}, line {raw.line}, field '{field}': '{value}' again (already on line {id_lines[field, value]}); "
+                    "an id identifies one party"
+                )
+            elif value:
+                id_lines[field, value] = raw.line
     for party_id in known:
         if party_id not in first_line:
             typed_at = f" (typed in {parties_name}, line {party_lines[party_id]})" if party_id in party_lines else ""

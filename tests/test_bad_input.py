@@ -127,6 +127,9 @@ CROSSWALK_BREAKS = [
     ("an id without a partyfacts_id", lambda c: set_cell(c, "gl-pvda", "wikidata_id", "Q667680"), [
         "{c}, line 8, field 'wikidata_id': 'Q667680' without a partyfacts_id that links it",
     ]),
+    ("an id of two parties", lambda c: set_cell(c, "sp", "ches_id", "1001"), [
+        "{c}, line 14, field 'ches_id': '1001' again (already on line 3); an id identifies one party",
+    ]),
     ("header typo", lambda c: edit(c, "ches_id", "ches"), [
         ("{c}, line 1 (header): missing column(s) ['ches_id']; unexpected column(s) ['ches']; expected "
          "['party_id', 'partyfacts_id', 'partyfacts_name', 'wikidata_id', 'parlgov_id', 'manifesto_id', 'ches_id', 'note']"),
