@@ -23,6 +23,7 @@ from pipelines.common import (
     staged_header,
     transcribed_fields,
     data_resource_names,
+    load_yaml,
     raw_columns,
     read_raw_csv,
     rel,
@@ -113,6 +114,23 @@ def crosswalk_problems(
     return problems
 
 
+def sidecar_problems(sidecar_path: Path, crosswalk_name: str) -> list[str]:
+    """The crosswalk's sidecar is its provenance: it must name this file and the Party Facts
+    commit that the published descriptions of the id columns name."""
+    sidecar = load_yaml(sidecar_path)
+    problems = []
+    if sidecar.get("table") != Path(crosswalk_name).name:
+        problems.append(f"{rel(sidecar_path)}, field 'table': {sidecar.get('table')!r} is not {Path(crosswalk_name).name!r}")
+    commit = str(sidecar.get("commit") or "")
+    descriptions = {field["name"]: field["description"] for field in table_schema("parties")["fields"]}
+    stale = [name for name in CROSSWALK_IDS if not commit or commit not in descriptions[name]]
+    if stale:
+        problems.append(
+            f"{rel(sidecar_path)}, field 'commit': {commit!r} is not the commit that schemas/parties.schema.json names for {stale}"
+        )
+    return problems
+
+
 def parties(parties_path: Path = PARTIES, crosswalk_path: Path = PARTY_CROSSWALK) -> list[StagedRow]:
     """parties.csv joined with the Party Facts crosswalk on party_id. Provenance: raw_file and
     raw_line name the parties.csv line; crosswalk_line names the crosswalk line of the ids."""
@@ -121,6 +139,7 @@ def parties(parties_path: Path = PARTIES, crosswalk_path: Path = PARTY_CROSSWALK
     crosswalk = read_raw_csv(crosswalk_path, CROSSWALK_COLUMNS)
     party_lines = {raw.cells["party_id"]: raw.line for raw in reversed(party_rows)}  # first line wins
     problems = crosswalk_problems(crosswalk, rel(crosswalk_path), party_lines, rel(parties_path))
+    problems += sidecar_problems(crosswalk_path.with_suffix(".meta.yaml"), rel(crosswalk_path))
     if problems:
         raise InputError(problems)
     by_party = {raw.cells["party_id"]: raw for raw in crosswalk}

@@ -76,6 +76,7 @@ def test_header_typo(repo: Path) -> None:
 
 
 CROSSWALK = "data/raw/reference/party_crosswalk.csv"
+CROSSWALK_SIDECAR = "data/raw/reference/party_crosswalk.meta.yaml"
 
 
 def drop_line(path: Path, key: str) -> None:
@@ -90,14 +91,15 @@ def repeat_line(path: Path, key: str) -> None:
 
 
 def crosswalk_copy(tmp_path: Path) -> tuple[Path, Path]:
-    """Copies of parties.csv and the crosswalk, to break the crosswalk in."""
+    """Copies of parties.csv and the crosswalk with its sidecar, to break the crosswalk in."""
     parties, crosswalk = tmp_path / "parties.csv", tmp_path / "party_crosswalk.csv"
     shutil.copy(ROOT / PARTIES, parties)
     shutil.copy(ROOT / CROSSWALK, crosswalk)
+    shutil.copy(ROOT / CROSSWALK_SIDECAR, crosswalk.with_suffix(".meta.yaml"))
     return parties, crosswalk
 
 
-# (what is broken, how, the problems tidy reports; {c} is the crosswalk copy, {p} the parties copy)
+# (what is broken, how, the problems tidy reports; {c} is the crosswalk copy, {m} its sidecar, {p} the parties copy)
 CROSSWALK_BREAKS = [
     ("unknown party", lambda c: set_cell(c, "pvv", "party_id", "pvw"), [
         "{c}, line 12, field 'party_id': 'pvw' is not a party id of schemas/parties.schema.json",
@@ -130,6 +132,13 @@ CROSSWALK_BREAKS = [
     ("an id of two parties", lambda c: set_cell(c, "sp", "ches_id", "1001"), [
         "{c}, line 14, field 'ches_id': '1001' again (already on line 3); an id identifies one party",
     ]),
+    ("sidecar missing", lambda c: c.with_suffix(".meta.yaml").unlink(), [
+        "{m}: sidecar file is missing",
+    ]),
+    ("sidecar names another commit", lambda c: edit(c.with_suffix(".meta.yaml"), "commit: 764de89", "commit: 0000000"), [
+        ("{m}, field 'commit': '000000078f84ba41a1c88752d6a00b9a4d05f599' is not the commit that schemas/parties.schema.json "
+         "names for ['partyfacts_id', 'wikidata_id', 'parlgov_id', 'manifesto_id', 'ches_id']"),
+    ]),
     ("header typo", lambda c: edit(c, "ches_id", "ches"), [
         ("{c}, line 1 (header): missing column(s) ['ches_id']; unexpected column(s) ['ches']; expected "
          "['party_id', 'partyfacts_id', 'partyfacts_name', 'wikidata_id', 'parlgov_id', 'manifesto_id', 'ches_id', 'note']"),
@@ -145,7 +154,8 @@ def test_crosswalk_bad_input(tmp_path: Path, broken, expected: list[str]) -> Non
     broken(crosswalk)
     with pytest.raises(InputError) as error:
         tidy.parties(parties, crosswalk)
-    assert error.value.problems == [text.format(c=rel(crosswalk), p=rel(parties)) for text in expected]
+    sidecar = crosswalk.with_suffix(".meta.yaml")
+    assert error.value.problems == [text.format(c=rel(crosswalk), m=rel(sidecar), p=rel(parties)) for text in expected]
 
 
 def test_crosswalk_as_committed_joins(tmp_path: Path) -> None:
