@@ -40,9 +40,12 @@ def test_descriptor_has_the_package_fields() -> None:
         assert DESCRIPTOR[field], field
     assert re.fullmatch(r"\d+\.\d+\.\d+", DESCRIPTOR["version"])
     assert [licence["name"] for licence in DESCRIPTOR["licenses"]] == ["CC-BY-4.0"]
-    assert len(DESCRIPTOR["sources"]) == 5
+    assert len(DESCRIPTOR["sources"]) == 6, "the five documents and Party Facts"
     aiv = next(source for source in DESCRIPTOR["sources"] if "AIV" in source["title"])
     assert "bronvermelding" in aiv["title"], "the AIV's attribution requirement is stated"
+    party_facts = next(source for source in DESCRIPTOR["sources"] if "Party Facts" in source["title"])
+    assert "764de8978f84ba41a1c88752d6a00b9a4d05f599" in party_facts["path"], "the commit the ids are from"
+    assert "MIT" in party_facts["title"], "Party Facts' licence is stated"
 
 
 def test_every_resource_is_described_and_hashed() -> None:
