@@ -40,10 +40,11 @@ FORMATS = {
     "-parquet.zip": ("application/zip", IANA + "application/vnd.apache.parquet"),
 }
 # the only absolute URLs the published metadata may hold while the package has no address:
-# vocabularies, the licence, the Data Package profiles, EU authority tables, IANA
+# vocabularies, the licence, the Data Package profiles, EU authority tables, IANA, and the
+# Party Facts repository at the commit the party ids come from
 EXTERNAL = re.compile(
     r"https?://(schema\.org|www\.w3\.org|purl\.org/dc|xmlns\.com/foaf|creativecommons\.org|datapackage\.org"
-    r"|publications\.europa\.eu/resource/authority|www\.iana\.org/assignments/media-types)/"
+    r"|publications\.europa\.eu/resource/authority|www\.iana\.org/assignments/media-types|github\.com/hdigital/partyfactsdata/tree/[0-9a-f]{40})"
 )
 
 
@@ -93,9 +94,10 @@ def test_schema_org_dataset_has_what_dataset_search_reads() -> None:
     assert [p["name"] for p in data["publisher"]] == [f"{NAME} contributors"]
     assert data["temporalCoverage"] == "2025"
     assert data["spatialCoverage"] == {"@type": "Place", "name": "Netherlands", "sameAs": str(NETHERLANDS)}
-    assert len(data["isBasedOn"]) == 5 and all(w["@type"] == "CreativeWork" for w in data["isBasedOn"])
+    # the five documents and Party Facts (the party ids)
+    assert len(data["isBasedOn"]) == 6 and all(w["@type"] == "CreativeWork" for w in data["isBasedOn"])
     assert any("Samen sterker?" in w["name"] for w in data["isBasedOn"])
-    assert len(data["citation"]) == 5
+    assert len(data["citation"]) == 6
 
 
 def test_schema_org_has_one_download_per_format() -> None:
@@ -169,14 +171,14 @@ def test_without_an_address_no_absolute_url_to_our_files() -> None:
 
 @pytest.fixture(scope="module")
 def addressed(tmp_path_factory) -> Path:
-    """A clone (with the history, for the registry) with the address set and version 2.2.0,
+    """A clone (with the history, for the registry) with the address set and version 9.0.0,
     published again from the staged build (the rest of the pipeline depends on neither)."""
     from test_registry import clone
 
     repo = clone(tmp_path_factory.mktemp("harvest"))
     shutil.copytree(ROOT / "build", repo / "build")
     edit(repo / "schemas" / "package.json", '"x-address": ""', f'"x-address": "{ADDRESS}/"')
-    edit(repo / "schemas" / "package.json", f'"version": "{version()}"', '"version": "2.2.0"')
+    edit(repo / "schemas" / "package.json", f'"version": "{version()}"', '"version": "9.0.0"')
     result = run([str(BIN / "python"), "-m", "pipelines.publish"], repo)
     assert result.returncode == 0, result.stderr
     return repo
@@ -187,17 +189,17 @@ def test_with_an_address_urls_are_absolute_under_it(addressed: Path) -> None:
     assert descriptor["homepage"] == ADDRESS and descriptor["id"] == ADDRESS and "x-address" not in descriptor
     data = jsonld(addressed)
     assert data["@id"] == ADDRESS and data["url"] == ADDRESS
-    assert sorted(d["contentUrl"] for d in data["distribution"]) == sorted(f"{ADDRESS}/{f}" for f in files("2.2.0"))
+    assert sorted(d["contentUrl"] for d in data["distribution"]) == sorted(f"{ADDRESS}/{f}" for f in files("9.0.0"))
     graph = dcat(addressed)
     assert set(graph.subjects(RDF.type, DCAT.Dataset)) == {URIRef(ADDRESS)}
     assert set(graph.objects(URIRef(ADDRESS), DCAT.landingPage)) == {URIRef(ADDRESS)}
     distributions = set(graph.objects(URIRef(ADDRESS), DCAT.distribution))
     assert len(distributions) == 4
     assert {graph.value(d, DCAT.accessURL) for d in distributions} == {URIRef(ADDRESS)}
-    assert {str(graph.value(d, DCAT.downloadURL)) for d in distributions} == {f"{ADDRESS}/{f}" for f in files("2.2.0")}
+    assert {str(graph.value(d, DCAT.downloadURL)) for d in distributions} == {f"{ADDRESS}/{f}" for f in files("9.0.0")}
     assert {str(graph.value(d, DCAT.downloadURL)).rsplit("/", 1)[1] for d in distributions} == {
-        "nl-defence-opinion-2025-2.2.0.zip", "nl-defence-opinion-2025-2.2.0.sqlite",
-        "nl-defence-opinion-2025-2.2.0.xlsx", "nl-defence-opinion-2025-2.2.0-parquet.zip"}
+        "nl-defence-opinion-2025-9.0.0.zip", "nl-defence-opinion-2025-9.0.0.sqlite",
+        "nl-defence-opinion-2025-9.0.0.xlsx", "nl-defence-opinion-2025-9.0.0-parquet.zip"}
 
 
 def test_with_an_address_the_descriptor_still_validates(addressed: Path) -> None:
@@ -226,18 +228,18 @@ def test_the_registry_records_and_checks_the_metadata(addressed: Path, tmp_path:
     repo = tmp_path / "repo"
     shutil.copytree(addressed, repo, symlinks=True)
     changelog = repo / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]", "## [2.2.0] - 2026-12-02", 1),
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [", "## [9.0.0] - 2026-12-02\n\n## [", 1),
                          encoding="utf-8")
     registry.register(repo, today="2026-12-02")
     entry = registry.load(repo)[-1]
-    assert entry["version"] == "2.2.0"
+    assert entry["version"] == "9.0.0"
     assert set(entry["metadata"]) == {"metadata/dataset.jsonld", "metadata/dcat-ap.ttl"}
     assert entry["metadata"]["metadata/dcat-ap.ttl"]["bytes"] == (repo / "metadata" / "dcat-ap.ttl").stat().st_size
-    assert all("metadata" not in e for e in registry.load(repo)[:-1])
-    # this 2.2.0 is not the maintainer's 2.2.0; only the copy's consistency is checked
+    assert all("metadata" not in e for e in registry.load(repo) if tuple(map(int, e["version"].split("."))) < (2, 2, 0))
+    # 9.0.0 is a made-up next version in a copy; only the copy's consistency is checked
     assert registry.check(repo) == []
     matched, text = registry.which(repo / "metadata" / "dataset.jsonld", repo)
-    assert matched and "metadata/dataset.jsonld of version 2.2.0" in text
+    assert matched and "metadata/dataset.jsonld of version 9.0.0" in text
     (repo / "metadata" / "dcat-ap.ttl").write_bytes(b"# edited\n" + (repo / "metadata" / "dcat-ap.ttl").read_bytes())
-    assert any(p.startswith("version 2.2.0 in releases.json vs the published files: metadata/dcat-ap.ttl: the entry says")
+    assert any(p.startswith("version 9.0.0 in releases.json vs the published files: metadata/dcat-ap.ttl: the entry says")
                for p in registry.check(repo))
