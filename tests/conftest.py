@@ -186,19 +186,22 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def build_release(folder: Path) -> dict:
+def build_release(folder: Path, built: Path) -> dict:
     from test_release import committed_copy
 
     repo = committed_copy(folder)
+    # build/ as the session's from-scratch `dvc repro --force` left it (same inputs): the
+    # release's own `dvc repro` then checks every stage against dvc.lock instead of rerunning it
+    shutil.copytree(built / "build", repo / "build", symlinks=True)
     result = run([str(BIN / "python"), "scripts/release.py"], repo)
     return {"returncode": result.returncode, "stderr": result.stderr}
 
 
 @pytest.fixture(scope="session")
-def release(tmp_path_factory) -> tuple[Path, Path]:
+def release(tmp_path_factory, built) -> tuple[Path, Path]:
     """One release built from a fresh clone of the working tree, shared by the tests that read it
     (made once per run, also under pytest-xdist)."""
-    folder = shared(tmp_path_factory, "release", build_release)
+    folder = shared(tmp_path_factory, "release", lambda folder: build_release(folder, built[0]))
     outcome = json.loads((folder.parent / f"{folder.name}.done").read_text(encoding="utf-8"))
     assert outcome["returncode"] == 0, outcome["stderr"]
     repo = folder / "repo"
