@@ -11,7 +11,7 @@ TOOLS_STAMP := $(TOOLS)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: repro test validate verify-sources docs release formats serve chromium bench lock clean diff which
+.PHONY: repro test lint validate verify-sources docs release formats serve chromium bench lock clean diff which
 
 repro: $(STAMP)
 	dvc repro
@@ -26,7 +26,14 @@ SOURCES ?= ../shared/sources
 test: $(STAMP) $(TOOLS_STAMP) chromium
 	@if [ -d "$(SOURCES)" ]; then $(MAKE) --no-print-directory verify-sources; \
 	else echo "verify-sources: NOT RUN, no text layers in $(SOURCES) (make verify-sources SOURCES=DIR)"; fi
-	pytest
+	pytest -n 2 --dist loadfile
+	$(MAKE) --no-print-directory lint
+
+# Style: the configuration is [tool.ruff] in pyproject.toml; `ruff format` and
+# `ruff check --fix` repair most of what this reports.
+lint: $(STAMP)
+	ruff check .
+	ruff format --check .
 
 # tests/test_serve.py loads a Datasette page in a real headless browser; CI images may lack one.
 chromium:

@@ -2,26 +2,53 @@
 
 Writes build/report/validation.md and build/report/figures/*.png; `publish` copies them to
 reports/. Charts are plain PNGs without timestamps, so the same data gives the same bytes.
+
+Rendering the charts is most of the stage's time, so each rendered chart is also kept in
+build/report-cache/ (not an output: DVC neither tracks nor deletes it), under a key made of
+everything the charts are drawn from: this module's code, the versions of matplotlib and
+pandas, and every staged table. A chart whose key is there is copied, not drawn again (and
+matplotlib is then not even imported): the same bytes, since the same code drew them from the
+same data. Any change of code, library or data is a new key, and the chart is drawn.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
 from collections import Counter
+from importlib.metadata import version
+from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from pipelines.common import CHECKS, REPORT, ROOT, package_metadata, read_staged, run, write_atomic  # noqa: E402
+from pipelines.common import CHECKS, REPORT, ROOT, STAGING, package_metadata, read_staged, run, write_atomic
 
 FIGURES = REPORT / "figures"
+CHART_CACHE = ROOT / "build" / "report-cache"
+# matplotlib, imported by pyplot() only when a chart is drawn
+plt = mdates = Patch = None
+
+
+def pyplot() -> None:
+    global plt, mdates, Patch
+    if plt is None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.dates as mdates
+        import matplotlib.pyplot as plt
+        from matplotlib.patches import Patch
+
+
+def chart_key() -> str:
+    """What the charts are drawn from: this module, the libraries that draw them, the staged tables."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(f"matplotlib {version('matplotlib')} pandas {version('pandas')}".encode())
+    for path in sorted(STAGING.glob("*.csv")):
+        digest.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 PARTY_ORDER = ["bbb", "cda", "cu", "d66", "denk", "fvd", "gl-pvda", "ja21", "nsc", "pvdd", "pvv", "sgp", "sp", "volt", "vvd"]
 POSITION_COLOURS = {
     "threat": "#c0392b", "against": "#c0392b", "no_threat": "#27ae60", "for": "#27ae60", "mentioned": "#2e86c1",
@@ -264,15 +291,27 @@ def main() -> None:
     numbers(tables["fair_shares"], "stated_share_pct", "computed_share_pct")
     parties = dict(zip(tables["parties"].party_id, tables["parties"].abbreviation))
     checks = tables["checks"]
-    figures = {
-        "trust_in_nato_by_party.png": trust_by_party(tables["poll_results"], parties),
-        "european_army_over_time.png": european_army(tables["poll_results"], tables["poll_waves"]),
-        "priority_topics_2025.png": priority_topics(tables["poll_results"]),
-        "party_matrices.png": matrix_heatmap(tables["party_positions"], parties),
-        "fair_shares.png": fair_shares(tables["fair_shares"]),
-        "cpb_debt_projections.png": debt_projections(tables["party_fiscal_projections"], parties),
-        "spending_norms.png": spending_norms(tables["spending_norms"]),
+    charts = {
+        "trust_in_nato_by_party.png": lambda: trust_by_party(tables["poll_results"], parties),
+        "european_army_over_time.png": lambda: european_army(tables["poll_results"], tables["poll_waves"]),
+        "priority_topics_2025.png": lambda: priority_topics(tables["poll_results"]),
+        "party_matrices.png": lambda: matrix_heatmap(tables["party_positions"], parties),
+        "fair_shares.png": lambda: fair_shares(tables["fair_shares"]),
+        "cpb_debt_projections.png": lambda: debt_projections(tables["party_fiscal_projections"], parties),
+        "spending_norms.png": lambda: spending_norms(tables["spending_norms"]),
     }
+    cache = CHART_CACHE / chart_key()
+    figures = {}
+    for name, draw in charts.items():
+        if (cache / name).is_file():
+            figures[name] = (cache / name).read_bytes()
+        else:
+            pyplot()
+            figures[name] = draw()
+    if not all((cache / name).is_file() for name in figures):  # keep only the newest key's charts
+        shutil.rmtree(CHART_CACHE, ignore_errors=True)
+        for name, content in figures.items():
+            write_atomic(cache / name, content)
     text = markdown(checks, tables["discrepancies"], coverage(tables, checks), package_metadata()["version"])
     shutil.rmtree(REPORT, ignore_errors=True)
     for name, content in figures.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -58,10 +60,90 @@ def snapshot(repo: Path) -> dict[str, bytes]:
     }
 
 
+def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
+    """A folder made once per test run, by whichever pytest-xdist worker gets there first;
+    the others wait for it. `make(folder)` builds it. Tests copy it; they never change it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the workers' common base folder
+    folder, done = root / f"shared-{name}", root / f"shared-{name}.done"
+    with FileLock(str(root / f"shared-{name}.lock")):
+        if not done.is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            done.write_text(json.dumps(make(folder)), encoding="utf-8")
+    return folder
+
+
+def clone_tree(source: Path, target: Path) -> Path:
+    """A private copy of a shared tree (its git repository and build/ included)."""
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def clean_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One clone-like copy of the working tree (no build/), made once per run."""
+    return shared(tmp_path_factory, "clean", lambda folder: copy_repo(ROOT, folder / "repo") and {}) / "repo"
+
+
+def build_offline(folder: Path) -> dict:
+    """A clone-like copy rebuilt from nothing by a real `dvc repro --force` (every stage, publish
+    included), with the network blocked."""
+    repo = copy_repo(ROOT, folder / "repo")
+    offline = {**env(), "PYTHONPATH": f"{ROOT / 'tests' / 'offline'}{os.pathsep}{env().get('PYTHONPATH', '')}"}
+    result = subprocess.run(["dvc", "repro", "--force"], cwd=repo, env=offline, capture_output=True, text=True, timeout=600)
+    status = run(["dvc", "status"], repo)
+    return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr, "status": status.stdout}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """One copy of the working tree built from scratch by `dvc repro --force` (offline), made once per
+    run, with what dvc printed; broken copies that need a real `dvc repro` start from it, so
+    dvc reruns only the stages downstream of what they break."""
+    folder = shared(tmp_path_factory, "built", build_offline)
+    return folder / "repo", json.loads((folder.parent / f"{folder.name}.done").read_text(encoding="utf-8"))
+
+
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A fresh copy of this repository to break things in."""
-    return copy_repo(ROOT, tmp_path / "repo")
+def repo(clean_copy: Path, tmp_path: Path) -> Path:
+    """A fresh copy of this repository to break things in (not built: no build/)."""
+    return clone_tree(clean_copy, tmp_path / "repo")
+
+
+@pytest.fixture
+def built_repo(built: tuple[Path, dict], tmp_path: Path) -> Path:
+    """A fresh copy of this repository with build/ as `dvc repro` left it."""
+    return clone_tree(built[0], tmp_path / "repo")
+
+
+_SERVER: list[subprocess.Popen] = []
+
+
+def stages_in_process(repo: Path) -> subprocess.CompletedProcess:
+    """What `dvc repro` does in a fresh copy (every stage in order until one fails, each as
+    `python -m pipelines.<stage>`), in a child of tests/stage_server.py, which has imported
+    the libraries once. Its stdout and stderr are the stages' own."""
+    if not _SERVER or _SERVER[0].poll() is not None:
+        _SERVER[:] = [subprocess.Popen([str(BIN / "python"), str(ROOT / "tests" / "stage_server.py")], cwd=ROOT, env=env(),
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)]
+        assert json.loads(_SERVER[0].stdout.readline()) == {"ready": True}
+    server = _SERVER[0]
+    out, err = repo.parent / f"{repo.name}.stdout", repo.parent / f"{repo.name}.stderr"
+    server.stdin.write(json.dumps({"repo": str(repo), "stdout": str(out), "stderr": str(err)}) + "\n")
+    server.stdin.flush()
+    answer = json.loads(server.stdout.readline())
+    return subprocess.CompletedProcess(["stages", str(repo)], answer["returncode"],
+                                       out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_stage_server():
+    yield
+    for server in _SERVER:
+        server.stdin.close()
+        server.wait(timeout=60)
 
 
 def line_of(path: Path, key: str) -> int:
@@ -84,8 +166,12 @@ def set_cell(path: Path, key: str, field: str, value: str) -> None:
 
 
 def fails_cleanly(repo: Path, expected: list[str]) -> str:
+    """The stages stop on the broken copy with every `expected` text in their stderr, and the
+    published files stay byte-identical. The stages run as a fresh copy's `dvc repro` runs
+    them, without starting Python for each (tests/stage_server.py); tests/test_reproducible.py
+    and tests/test_safety.py run the real `dvc repro`."""
     before = snapshot(repo)
-    result = dvc_repro(repo)
+    result = stages_in_process(repo)
     assert result.returncode != 0, result.stdout
     for text in expected:
         assert text in result.stderr, result.stderr
@@ -100,14 +186,25 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
-def release(tmp_path_factory) -> tuple[Path, Path]:
-    """One release built from a fresh clone of the working tree, shared by the tests that read it."""
+def build_release(folder: Path, built: Path) -> dict:
     from test_release import committed_copy
 
-    repo = committed_copy(tmp_path_factory.mktemp("release"))
+    repo = committed_copy(folder)
+    # build/ as the session's from-scratch `dvc repro --force` left it (same inputs): the
+    # release's own `dvc repro` then checks every stage against dvc.lock instead of rerunning it
+    shutil.copytree(built / "build", repo / "build", symlinks=True)
     result = run([str(BIN / "python"), "scripts/release.py"], repo)
-    assert result.returncode == 0, result.stderr
+    return {"returncode": result.returncode, "stderr": result.stderr}
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory, built) -> tuple[Path, Path]:
+    """One release built from a fresh clone of the working tree, shared by the tests that read it
+    (made once per run, also under pytest-xdist)."""
+    folder = shared(tmp_path_factory, "release", lambda folder: build_release(folder, built[0]))
+    outcome = json.loads((folder.parent / f"{folder.name}.done").read_text(encoding="utf-8"))
+    assert outcome["returncode"] == 0, outcome["stderr"]
+    repo = folder / "repo"
     return repo, next((repo / "dist").glob("*.zip"))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import sys
 import traceback
@@ -19,19 +20,42 @@ from pathlib import Path
 sys.path.insert(0, str(Path.cwd()))
 
 from pipelines import crosscheck, double_entry, publish, tidy, validate  # noqa: E402
-from pipelines.common import InputError, resource_names  # noqa: E402
+from pipelines.common import CHECKS, DOUBLE_ENTRY, STAGING, VALIDATION, InputError, resource_names  # noqa: E402
 
 
 def published() -> dict[str, bytes]:
     return {name: publish.published_table(name) for name in resource_names()}
 
 
+def staged_inputs() -> str:
+    """A hash of what validate and crosscheck read besides code and schemas (their DVC deps)."""
+    digest = hashlib.sha256()
+    for path in sorted(STAGING.rglob("*")) + [DOUBLE_ENTRY]:
+        if path.is_file():
+            digest.update(path.relative_to(STAGING.parent).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# What validate and crosscheck wrote for the unmutated copy, with the hash of what they read.
+BASELINE: dict[str, object] = {}
+
+
 def check() -> tuple[list[str], str | None]:
-    """Problems the stages report (empty when they all pass), and a crash's traceback."""
+    """Problems the stages report (empty when they all pass), and a crash's traceback.
+
+    Like `dvc repro`, validate and crosscheck are not rerun when what they read is unchanged:
+    when tidy and double_entry stage exactly the unmutated copy's tables (a cosmetic variant),
+    validate and crosscheck would give exactly the unmutated copy's outputs, which are restored."""
     sys.argv = ["crosscheck"]
     try:
         with contextlib.redirect_stdout(sys.stderr):  # stdout is the protocol
-            for stage in (tidy.main, double_entry.main, validate.main, crosscheck.main):
+            for stage in (tidy.main, double_entry.main):
+                stage()
+            if BASELINE and staged_inputs() == BASELINE["inputs"]:
+                for path, content in BASELINE["outputs"].items():
+                    path.write_bytes(content)
+                return [], None
+            for stage in (validate.main, crosscheck.main):
                 stage()
     except InputError as error:
         return error.problems, None
@@ -45,6 +69,7 @@ def main() -> None:
     problems, crash = check()
     if problems or crash:
         raise SystemExit(f"the unmutated copy does not pass: {problems or crash}")
+    BASELINE.update(inputs=staged_inputs(), outputs={path: path.read_bytes() for path in (VALIDATION, CHECKS)})
     baseline = published()
     data_files = {path: path.read_bytes() for path in (root / "data").glob("*.csv")}
     print(json.dumps({"ready": True}), flush=True)

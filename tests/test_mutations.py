@@ -18,6 +18,7 @@ import random
 import re
 import subprocess
 import sys
+import threading
 from collections import defaultdict
 from pathlib import Path
 
@@ -270,26 +271,60 @@ def outcome(name: str, path: str, line: int | None, answer: dict) -> str:
     return "missed"
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str, str, int | None, str, str]]]:
-    repo = copy_repo(ROOT, tmp_path_factory.mktemp("mutations") / "repo")
-    worker = subprocess.Popen([sys.executable, str(repo / "tests/mutation_worker.py")], cwd=repo, env=env(),
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert json.loads(worker.stdout.readline()) == {"ready": True}
+WORKERS = 2  # one per core of the reference machine; each has its own copy of the repository
+
+
+def mutants(repo: Path) -> list[tuple[str, str, bytes | None, int | None]]:
+    """Every mutant, in order: (class, file relative to the copy, content or None to delete, line)."""
     rng = random.Random(SEED)
-    found: dict[str, list] = defaultdict(list)
+    out = []
     for name, make in CLASSES.items():
         count = len(files_with_digits(repo)) if name == "changed_digit" else PER_CLASS
         for index in range(count):
             path, content, line = make(rng, repo, index) if name == "changed_digit" else make(rng, repo)
-            relative = path.relative_to(repo).as_posix()
+            out.append((name, path.relative_to(repo).as_posix(), content, line))
+    return out
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str, str, int | None, str, str]]]:
+    folder = tmp_path_factory.mktemp("mutations")
+    copies = [copy_repo(ROOT, folder / f"repo{i}") for i in range(WORKERS)]
+    # all mutants are made from the unmutated copy before any worker changes a file
+    todo = mutants(copies[0])
+    workers = [subprocess.Popen([sys.executable, str(repo / "tests/mutation_worker.py")], cwd=repo, env=env(),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for repo in copies]
+    for worker in workers:
+        assert json.loads(worker.stdout.readline()) == {"ready": True}
+    answers: dict[int, dict] = {}
+    queue = iter(range(len(todo)))
+    lock = threading.Lock()
+
+    def drive(worker: subprocess.Popen) -> None:
+        while True:
+            with lock:
+                index = next(queue, None)
+            if index is None:
+                return
+            _, relative, content, _ = todo[index]
             worker.stdin.write(json.dumps({"path": relative, "content": None if content is None else base64.b64encode(content).decode()}) + "\n")
             worker.stdin.flush()
-            answer = json.loads(worker.stdout.readline())
-            first = (answer["problems"] or [answer["crash"] or ""])[0]
-            found[name].append((relative, outcome(name, relative, line, answer), line, first, answer["crash"] or ""))
-    worker.stdin.close()
-    worker.wait(timeout=60)
+            answers[index] = json.loads(worker.stdout.readline())
+
+    threads = [threading.Thread(target=drive, args=(worker,)) for worker in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for worker in workers:
+        worker.stdin.close()
+        worker.wait(timeout=60)
+    assert len(answers) == len(todo), "a mutation worker stopped early"
+    found: dict[str, list] = defaultdict(list)
+    for index, (name, relative, _, line) in enumerate(todo):
+        answer = answers[index]
+        first = (answer["problems"] or [answer["crash"] or ""])[0]
+        found[name].append((relative, outcome(name, relative, line, answer), line, first, answer["crash"] or ""))
     return found
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT, dvc_repro, env, snapshot
+from conftest import BIN, ROOT, dvc_repro, env, snapshot, stages_in_process
 from pipelines.load import IntegrityError, load
 
 OFFLINE = ROOT / "tests" / "offline"
@@ -30,12 +30,13 @@ def test_network_is_really_blocked_in_offline_runs(tmp_path: Path) -> None:
     assert result.returncode != 0 and "network access is blocked" in result.stderr
 
 
-def test_the_whole_pipeline_runs_offline(repo: Path) -> None:
-    before = snapshot(repo)
-    result = subprocess.run([str(BIN / "dvc"), "repro", "--force"], cwd=repo, env=offline_env(), capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    assert "network access is blocked" not in result.stdout + result.stderr
-    assert snapshot(repo) == before
+def test_the_whole_pipeline_runs_offline(built) -> None:
+    """The session's `built` copy is rebuilt from nothing by `dvc repro` with the network blocked."""
+    repo, result = built
+    assert result["returncode"] == 0, result["stderr"]
+    assert "network access is blocked" not in result["stdout"] + result["stderr"]
+    assert all(f"Running stage '{stage}'" in result["stdout"] + result["stderr"] for stage in ("tidy", "double_entry", "validate", "crosscheck", "report", "publish"))
+    assert snapshot(repo) == snapshot(ROOT)
 
 
 def test_no_data_is_evaluated_as_code() -> None:
@@ -75,13 +76,14 @@ def test_publish_refuses_a_descriptor_path_outside_data(repo: Path) -> None:
     metadata = repo / "schemas/package.json"
     metadata.write_text(metadata.read_text(encoding="utf-8").replace('"path": "data/parties.csv"', '"path": "../parties.csv"'), encoding="utf-8")
     before = snapshot(repo)
-    result = dvc_repro(repo)
+    result = stages_in_process(repo)
     assert result.returncode != 0 and "must have path data/parties.csv" in result.stderr
     assert snapshot(repo) == before and not (repo.parent / "parties.csv").exists()
 
 
-def test_a_killed_run_is_repaired_by_the_next(repo: Path) -> None:
+def test_a_killed_run_is_repaired_by_the_next(built_repo: Path) -> None:
     """Kill `dvc repro --force` in the middle of the great-expectations stage, then run again."""
+    repo = built_repo
     before = snapshot(repo)
     run = subprocess.Popen([str(BIN / "dvc"), "repro", "--force"], cwd=repo, env=env(), stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -99,8 +101,9 @@ def test_a_killed_run_is_repaired_by_the_next(repo: Path) -> None:
     assert "up to date" in status.stdout
 
 
-def test_a_run_killed_while_publishing_is_repaired_by_the_next(repo: Path) -> None:
+def test_a_run_killed_while_publishing_is_repaired_by_the_next(built_repo: Path) -> None:
     """publish replaces files one by one; a crash half-way leaves a mix that the next run repairs."""
+    repo = built_repo
     publish = repo / "pipelines/publish.py"
     publish.write_text(publish.read_text(encoding="utf-8").replace(
         "    for path, content in files.items():\n        write_atomic(ROOT / path, content)",

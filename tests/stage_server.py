@@ -1,0 +1,90 @@
+"""Runs the pipeline's stages on broken copies of the repository without a fresh interpreter
+per stage: what `dvc repro` does in a fresh copy (every stage in dvc.yaml order, stopping at the
+first that fails), minus start-up and imports.
+
+Started once per test process by tests/conftest.py. It imports the heavy libraries once
+(pandas, pandera, frictionless, great-expectations, matplotlib), then reads one JSON request
+per line on stdin: {"repo": <copy>, "stdout": <file>, "stderr": <file>}. For each it forks a
+child that imports `pipelines` from the copy (so every path it computes is the copy's) and runs
+each stage's main() as `python -m pipelines.<stage>` would (bad input: the problems on stderr
+and exit status 1). It answers {"returncode": N}.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import traceback
+
+import yaml
+
+os.environ["GX_ANALYTICS_ENABLED"] = "False"  # as pipelines/crosscheck.py sets it before importing
+
+import great_expectations  # noqa: E402,F401
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot  # noqa: E402,F401
+import pandas  # noqa: E402,F401
+import pandera.pandas  # noqa: E402,F401
+import frictionless  # noqa: E402,F401
+
+
+def stages(repo: str) -> list[str]:
+    """The stages in dvc.yaml order (each depends only on the ones before it)."""
+    with open(os.path.join(repo, "dvc.yaml"), encoding="utf-8") as handle:
+        return list(yaml.safe_load(handle)["stages"])
+
+
+def child(request: dict) -> int:
+    repo = request["repo"]
+    os.chdir(repo)
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        target = os.open(request[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(target, fd)
+        os.close(target)
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False, buffering=1)
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False, buffering=1)
+    for name in [m for m in sys.modules if m == "pipelines" or m.startswith("pipelines.")]:
+        del sys.modules[name]
+    sys.path.insert(0, repo)
+    try:
+        for stage in stages(repo):
+            print(f"Running stage '{stage}':", flush=True)
+            sys.argv = [os.path.join(repo, "pipelines", f"{stage}.py")]
+            module = importlib.import_module(f"pipelines.{stage}")
+            common = importlib.import_module("pipelines.common")
+            common.run(module.main)
+        return 0
+    except SystemExit as exit_:
+        if exit_.code is None or isinstance(exit_.code, int):
+            return exit_.code or 0
+        print(exit_.code, file=sys.stderr)
+        return 1
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+
+def main() -> None:
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                code = child(request)
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        print(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
