@@ -11,8 +11,13 @@ import sys
 # Python) would otherwise end in a ModuleNotFoundError traceback. Only for stages
 # (`python -m pipelines.<stage>`, while which argv[0] is '-m'): `pipelines.load` needs pandas alone.
 # find_spec imports nothing.
-_missing = [name for name in ("yaml", "pandas", "frictionless", "pandera", "great_expectations", "matplotlib")
-            if sys.argv[:1] == ["-m"] and importlib.util.find_spec(name) is None]
+_missing = [
+    name
+    for name in ("yaml", "pandas", "frictionless", "pandera", "great_expectations", "matplotlib")
+    if sys.argv[:1] == ["-m"] and importlib.util.find_spec(name) is None
+]
 if _missing:
-    sys.exit(f"pipelines: {', '.join(_missing)} not installed for {sys.executable}: run `make repro`, "
-             "or activate the project's environment (. .venv/bin/activate) before `dvc repro`")
+    sys.exit(
+        f"pipelines: {', '.join(_missing)} not installed for {sys.executable}: run `make repro`, "
+        "or activate the project's environment (. .venv/bin/activate) before `dvc repro`"
+    )

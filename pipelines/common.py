@@ -9,9 +9,9 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import yaml
 
@@ -93,9 +93,7 @@ def read_raw_csv(path: Path, columns: Sequence[str]) -> list[RawRow]:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(columns):
-            problems.append(
-                f"{name}, line {line}: {len(record)} values for {len(columns)} columns"
-            )
+            problems.append(f"{name}, line {line}: {len(record)} values for {len(columns)} columns")
             continue
         rows.append(RawRow(name, line, {c: v.strip() for c, v in zip(columns, record)}))
     if problems:
@@ -214,8 +212,18 @@ def read_staged(name: str) -> list[dict[str, str]]:
 # Published fields that come from the cell of a printed table (the others come from its row,
 # its column or its sidecar), so a problem with them is fixed in that raw column.
 CELL_FIELDS = {
-    "value_pct", "value_status", "printed", "comparator", "indicative", "base_n", "ci95_low_pct",
-    "ci95_high_pct", "position", "cell_status", "value", "evidence_quote",
+    "value_pct",
+    "value_status",
+    "printed",
+    "comparator",
+    "indicative",
+    "base_n",
+    "ci95_low_pct",
+    "ci95_high_pct",
+    "position",
+    "cell_status",
+    "value",
+    "evidence_quote",
 }
 
 

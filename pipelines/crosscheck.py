@@ -50,26 +50,58 @@ def suites() -> dict[str, list]:
 
     def numeric() -> list:  # a suite owns its expectations, so each suite gets new ones
         return [
-            e.ExpectColumnValuesToNotBeNull(column="difference", row_condition=f"comparator in {NUMERIC}", condition_parser="pandas",
-                                            description="the value a claim or derived figure refers to exists"),
-            e.ExpectColumnValuesToBeBetween(column="excess", max_value=0, row_condition='comparator in ["eq", "approx", "rank"]',
-                                            condition_parser="pandas", description="equal, or within the tolerance for approximate wording"),
-            e.ExpectColumnValuesToBeBetween(column="difference", min_value=0, strict_min=True, row_condition='comparator == "gt"',
-                                            condition_parser="pandas", description="above what 'meer dan' / 'ruim' states"),
-            e.ExpectColumnValuesToBeBetween(column="difference", max_value=0, strict_max=True, row_condition='comparator == "lt"',
-                                            condition_parser="pandas", description="below what 'minder dan' states"),
+            e.ExpectColumnValuesToNotBeNull(
+                column="difference",
+                row_condition=f"comparator in {NUMERIC}",
+                condition_parser="pandas",
+                description="the value a claim or derived figure refers to exists",
+            ),
+            e.ExpectColumnValuesToBeBetween(
+                column="excess",
+                max_value=0,
+                row_condition='comparator in ["eq", "approx", "rank"]',
+                condition_parser="pandas",
+                description="equal, or within the tolerance for approximate wording",
+            ),
+            e.ExpectColumnValuesToBeBetween(
+                column="difference",
+                min_value=0,
+                strict_min=True,
+                row_condition='comparator == "gt"',
+                condition_parser="pandas",
+                description="above what 'meer dan' / 'ruim' states",
+            ),
+            e.ExpectColumnValuesToBeBetween(
+                column="difference",
+                max_value=0,
+                strict_max=True,
+                row_condition='comparator == "lt"',
+                condition_parser="pandas",
+                description="below what 'minder dan' states",
+            ),
         ]
 
     parties = [
-        e.ExpectColumnPairValuesToBeEqual(column_A="claimed_parties", column_B="observed_parties", row_condition='comparator == "set"',
-                                          condition_parser="pandas", description="exactly the parties the prose names"),
-        e.ExpectColumnValuesToBeNull(column="missing_parties", row_condition='comparator == "includes"', condition_parser="pandas",
-                                     description="at least the parties the prose names"),
+        e.ExpectColumnPairValuesToBeEqual(
+            column_A="claimed_parties",
+            column_B="observed_parties",
+            row_condition='comparator == "set"',
+            condition_parser="pandas",
+            description="exactly the parties the prose names",
+        ),
+        e.ExpectColumnValuesToBeNull(
+            column="missing_parties",
+            row_condition='comparator == "includes"',
+            condition_parser="pandas",
+            description="at least the parties the prose names",
+        ),
     ]
     return {
         "claims": numeric() + parties,
         "derived": numeric(),
-        "consistency": [e.ExpectColumnValuesToBeBetween(column="distinct_values", max_value=1, description="one value wherever the fact is stated")],
+        "consistency": [
+            e.ExpectColumnValuesToBeBetween(column="distinct_values", max_value=1, description="one value wherever the fact is stated")
+        ],
     }
 
 
@@ -87,16 +119,20 @@ def validate_tables(tables: dict[str, pd.DataFrame], docs: Path | None = None) -
         definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite)))
     actions = []
     if docs is not None:
-        context.add_data_docs_site(site_name="local", site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs.resolve())},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        })
+        context.add_data_docs_site(
+            site_name="local",
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs.resolve())},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
         actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs"))
     failing: set[str] = set()
     for definition in definitions:
-        checkpoint = context.checkpoints.add(gx.Checkpoint(name=definition.name, validation_definitions=[definition],
-                                                           actions=actions, result_format=result_format))
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(name=definition.name, validation_definitions=[definition], actions=actions, result_format=result_format)
+        )
         outcome = checkpoint.run(batch_parameters={"dataframe": tables[definition.name]})
         for validation in outcome.run_results.values():
             for result in validation.results:
@@ -148,17 +184,26 @@ def main() -> None:
             check_id, fails = line["check_id"], line["check_id"] in failing
             discrepancy = expected.pop(check_id, None)
             if fails and discrepancy is None:
-                problems.append(f"{where(line)}: check {check_id} fails ({line['description']}: expected {line['expected']}, "
-                                f"observed {line['observed']}); fix the transcription or register the discrepancy")
+                problems.append(
+                    f"{where(line)}: check {check_id} fails ({line['description']}: expected {line['expected']}, "
+                    f"observed {line['observed']}); fix the transcription or register the discrepancy"
+                )
             elif discrepancy is not None and not fails:
-                problems.append(f"{where(line)}: check {check_id} passes (observed {line['observed']}) but discrepancy {discrepancy} says it fails")
+                problems.append(
+                    f"{where(line)}: check {check_id} passes (observed {line['observed']}) but discrepancy {discrepancy} says it fails"
+                )
             status = "known_discrepancy" if fails else "pass"
             checks.append({**line, "tool": "great_expectations", "status": status, "discrepancy_id": discrepancy or ""})
-    problems += [f"discrepancy {discrepancy_id} names check {check_id}, which does not exist" for check_id, discrepancy_id in expected.items()]
+    problems += [
+        f"discrepancy {discrepancy_id} names check {check_id}, which does not exist" for check_id, discrepancy_id in expected.items()
+    ]
     if problems:
         raise InputError(problems)
-    earlier = [*load_json(VALIDATION)["checks"], *json.loads((STAGING / "excerpt_checks.json").read_text(encoding="utf-8")),
-               *json.loads(DOUBLE_ENTRY.read_text(encoding="utf-8"))]
+    earlier = [
+        *load_json(VALIDATION)["checks"],
+        *json.loads((STAGING / "excerpt_checks.json").read_text(encoding="utf-8")),
+        *json.loads(DOUBLE_ENTRY.read_text(encoding="utf-8")),
+    ]
     columns = field_names("checks")
     rows = [{c: "" if pd.isna(v := line.get(c, "")) else v for c in columns} for line in earlier + checks]
     write_atomic(CHECKS, csv_bytes(columns, ([row[c] for c in columns] for row in rows)))

@@ -40,7 +40,13 @@ IPSOS = "ipsos-io-2025-06-navo"
 CLINGENDAEL = "clingendael-2025-10-kantelpunt"
 PROSE_SOURCES = ("iob-2025-samen-sterker", "kamerbrief-2025-navo-top", "aiv-2025-briefadvies-navo-top")
 PROSE_RESOURCES = ("fair_shares", "mission_contributions", "force_requirements", "financial_figures", "spending_norms", "industry_shares")
-IPSOS_TABLES = {"tabel_1_1": "Tabel 1.1", "tabel_1_2": "Tabel 1.2", "tabel_2_3": "Tabel 2.3", "tabel_2_1": "Tabel 2.1", "tabel_3_1": "Tabel 3.1"}
+IPSOS_TABLES = {
+    "tabel_1_1": "Tabel 1.1",
+    "tabel_1_2": "Tabel 1.2",
+    "tabel_2_3": "Tabel 2.3",
+    "tabel_2_1": "Tabel 2.1",
+    "tabel_3_1": "Tabel 3.1",
+}
 MATRIX_PARTIES = ["BBB", "CDA", "CU", "D66", "DENK", "FVD", "GL-PvdA", "JA21", "NSC", "PvdD", "PVV", "SGP", "SP", "Volt", "VVD"]
 LOST = "LOST"  # how the second reading writes a cell the prose does not settle
 
@@ -72,25 +78,45 @@ def second_file(entries: dict[tuple, Entry]) -> str:
 
 def check(check_id: str, description: str, source_id: str, compared: int) -> dict[str, str]:
     """The checks row of a comparison; only passing ones are published (a disagreement stops the run)."""
-    return {"check_id": check_id, "kind": "double_entry", "tool": "double_entry", "description": description,
-            "status": "pass", "expected": f"{compared} as in the second entry", "observed": f"{compared} equal", "source_id": source_id}
+    return {
+        "check_id": check_id,
+        "kind": "double_entry",
+        "tool": "double_entry",
+        "description": description,
+        "status": "pass",
+        "expected": f"{compared} as in the second entry",
+        "observed": f"{compared} equal",
+        "source_id": source_id,
+    }
 
 
 # ---- tables ---------------------------------------------------------------------------------
 
+
 def ipsos_tables() -> tuple[list[dict], list[str]]:
     folder = RAW / IPSOS
-    second = read_raw_csv(folder / "second_transcription.csv", ["locator", "row_label", "column_label", "value", "comparator", "quote", "note"])
+    second = read_raw_csv(
+        folder / "second_transcription.csv", ["locator", "row_label", "column_label", "value", "comparator", "quote", "note"]
+    )
     checks, problems = [], []
     for stem, locator in IPSOS_TABLES.items():
         raw = read_table(folder / f"{stem}.csv")
         first = {(r.cells["row"], c): (r.file, r.line, c, v) for r in raw for c, v in r.cells.items() if c != "row"}
-        theirs = {(r.cells["row_label"], r.cells["column_label"]): (r.file, r.line, "value", r.cells["value"])
-                  for r in second if r.cells["locator"] == locator and r.cells["column_label"]}
+        theirs = {
+            (r.cells["row_label"], r.cells["column_label"]): (r.file, r.line, "value", r.cells["value"])
+            for r in second
+            if r.cells["locator"] == locator and r.cells["column_label"]
+        }
         found = compare(first, theirs, f"{locator} cell")
         problems += found
-        checks.append(check(f"double-entry-{stem.replace('_', '-')}-{IPSOS}", f"{rel(folder / f'{stem}.csv')}: every cell against the independent second "
-                            f"transcription (second_transcription.csv)", IPSOS, len(first)))
+        checks.append(
+            check(
+                f"double-entry-{stem.replace('_', '-')}-{IPSOS}",
+                f"{rel(folder / f'{stem}.csv')}: every cell against the independent second transcription (second_transcription.csv)",
+                IPSOS,
+                len(first),
+            )
+        )
     return checks, problems
 
 
@@ -100,15 +126,29 @@ def clingendael_tables() -> tuple[list[dict], list[str]]:
     checks, problems = [], []
     for number in range(1, 7):
         raw = read_table(folder / f"tabel_{number}.csv")
-        theirs = {(r.cells["item"].removeprefix("<i>").removesuffix("</i>"), r.cells["party"]): (r.file, r.line, "value", r.cells["value"])
-                  for r in second if r.cells["table"] == str(number)}
+        theirs = {
+            (r.cells["item"].removeprefix("<i>").removesuffix("</i>"), r.cells["party"]): (r.file, r.line, "value", r.cells["value"])
+            for r in second
+            if r.cells["table"] == str(number)
+        }
         # section header rows are empty in ours and absent in theirs
-        first = {(r.cells["row"], p): (r.file, r.line, p, r.cells[p]) for r in raw for p in MATRIX_PARTIES
-                 if (r.cells["row"], p) in theirs or r.cells[p]}
+        first = {
+            (r.cells["row"], p): (r.file, r.line, p, r.cells[p])
+            for r in raw
+            for p in MATRIX_PARTIES
+            if (r.cells["row"], p) in theirs or r.cells[p]
+        }
         found = compare(first, theirs, f"Tabel {number} cell")
         problems += found
-        checks.append(check(f"double-entry-tabel-{number}-{CLINGENDAEL}", f"{rel(folder / f'tabel_{number}.csv')}: every printed cell "
-                            "against the independent second transcription (second_transcription_cells.csv)", CLINGENDAEL, len(first)))
+        checks.append(
+            check(
+                f"double-entry-tabel-{number}-{CLINGENDAEL}",
+                f"{rel(folder / f'tabel_{number}.csv')}: every printed cell "
+                "against the independent second transcription (second_transcription_cells.csv)",
+                CLINGENDAEL,
+                len(first),
+            )
+        )
     return checks, problems
 
 
@@ -119,6 +159,7 @@ def read_table(path) -> list[RawRow]:
 
 
 # ---- lost cells: two readings, and a third where they differ --------------------------------
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -141,7 +182,9 @@ def readings() -> tuple[dict, dict, dict]:
         out: dict = {}
         for row in rows:
             if key(row) in out:
-                problems.append(f"{row.file}, line {row.line}: cell {key(row)} is read twice in one file (also line {out[key(row)].row.line})")
+                problems.append(
+                    f"{row.file}, line {row.line}: cell {key(row)} is read twice in one file (also line {out[key(row)].row.line})"
+                )
             out[key(row)] = reading(row)
         return out
 
@@ -183,32 +226,47 @@ def adjudicate() -> tuple[dict[tuple, tuple[Reading, str]], list[dict], list[str
             continue
         c = third.get(key)
         if c is None:
-            problems.append(f"{a.row.file}, line {a.row.line}, field 'position': {a.position or 'lost'!r} but {b.row.file}, line {b.row.line}, "
-                            f"field 'position': {b.position or LOST!r}: the readings of {key} disagree and "
-                            f"{rel(RAW / CLINGENDAEL / 'third_reading_lost_cells.csv')} has no third reading")
+            problems.append(
+                f"{a.row.file}, line {a.row.line}, field 'position': {a.position or 'lost'!r} but {b.row.file}, line {b.row.line}, "
+                f"field 'position': {b.position or LOST!r}: the readings of {key} disagree and "
+                f"{rel(RAW / CLINGENDAEL / 'third_reading_lost_cells.csv')} has no third reading"
+            )
             continue
         resolved += 1
         if c.position in (a.position, b.position):
-            chosen[key] = (c, f"the third reading decides ({c.position or 'lost'}; first {a.position or 'lost'}, second {b.position or 'lost'})")
+            chosen[key] = (
+                c,
+                f"the third reading decides ({c.position or 'lost'}; first {a.position or 'lost'}, second {b.position or 'lost'})",
+            )
         else:
-            chosen[key] = (Reading("", "", "", c.note, c.row), f"three different readings (first {a.position or 'lost'}, "
-                                                               f"second {b.position or 'lost'}, third {c.position or 'lost'}): lost")
+            chosen[key] = (
+                Reading("", "", "", c.note, c.row),
+                f"three different readings (first {a.position or 'lost'}, "
+                f"second {b.position or 'lost'}, third {c.position or 'lost'}): lost",
+            )
     for key in third.keys() - chosen.keys():
         if key in first and key in second and first[key].position == second[key].position:
             problems.append(f"{third[key].row.file}, line {third[key].row.line}: cell {key} has a third reading, but the first two agree")
         elif key not in first:
             problems.append(f"{third[key].row.file}, line {third[key].row.line}: cell {key} is not a lost cell")
-    checks = [{
-        "check_id": f"double-entry-lost-cells-{CLINGENDAEL}", "kind": "double_entry", "tool": "double_entry",
-        "description": "lost matrix cells: first reading (lost_cells.csv) against an independent second reading "
-                       "(second_reading_lost_cells.csv); a third reading (third_reading_lost_cells.csv) decides where they differ",
-        "status": "pass", "expected": f"{len(first)} cells read twice",
-        "observed": f"{agreed} agree; {resolved} differ and are decided by the third reading", "source_id": CLINGENDAEL,
-    }]
+    checks = [
+        {
+            "check_id": f"double-entry-lost-cells-{CLINGENDAEL}",
+            "kind": "double_entry",
+            "tool": "double_entry",
+            "description": "lost matrix cells: first reading (lost_cells.csv) against an independent second reading "
+            "(second_reading_lost_cells.csv); a third reading (third_reading_lost_cells.csv) decides where they differ",
+            "status": "pass",
+            "expected": f"{len(first)} cells read twice",
+            "observed": f"{agreed} agree; {resolved} differ and are decided by the third reading",
+            "source_id": CLINGENDAEL,
+        }
+    ]
     return chosen, checks, problems
 
 
 # ---- prose: every figure an extraction found is published or left out ------------------------
+
 
 def squash(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("**", "").split()).lower()
@@ -227,15 +285,24 @@ def left_out(source_id: str) -> list[tuple[str, str]]:
     path = RAW / source_id / "left_out.csv"
     if not path.is_file():
         return []
-    return [(squash(r.cells["quote"]), squash(" ".join(r.cells.values()))) for r in read_raw_csv(path, ["locator", "printed", "quote", "reason"])]
+    return [
+        (squash(r.cells["quote"]), squash(" ".join(r.cells.values())))
+        for r in read_raw_csv(path, ["locator", "printed", "quote", "reason"])
+    ]
 
 
 def prose_figures() -> tuple[list[dict], list[str]]:
     staged = {name: read_staged(name) for name in PROSE_RESOURCES}
     checks, problems = [], []
     for source_id in PROSE_SOURCES:
-        ours = [(squash(row[q]), squash(" ".join(row.values()))) for name in PROSE_RESOURCES for row in staged[name]
-                if row["source_id"] == source_id for q in ("quote", "inputs_quote") if row.get(q)]
+        ours = [
+            (squash(row[q]), squash(" ".join(row.values())))
+            for name in PROSE_RESOURCES
+            for row in staged[name]
+            if row["source_id"] == source_id
+            for q in ("quote", "inputs_quote")
+            if row.get(q)
+        ]
         ours += left_out(source_id)
         for path in sorted((RAW / source_id).glob("second_transcription_*.csv")):
             found, compared = [], 0
@@ -251,22 +318,38 @@ def prose_figures() -> tuple[list[dict], list[str]]:
                 quote = re.sub(r"\.\d{1,3}$", ".", squash(figure.cells["quote"]))
                 wanted = numbers(figure.cells["printed"]) or {squash(figure.cells["printed"])}
                 if not any(overlaps(quote, q) and (wanted & numbers(text) or any(w in text for w in wanted)) for q, text in ours):
-                    found.append(f"{figure.file}, line {figure.line}, field 'printed': {figure.cells['printed']!r} ({figure.cells['quote'][:60]!r}) "
-                                 f"is in no staged row of {source_id} and not in data/raw/{source_id}/left_out.csv")
+                    found.append(
+                        f"{figure.file}, line {figure.line}, field 'printed': {figure.cells['printed']!r} ({figure.cells['quote'][:60]!r}) "
+                        f"is in no staged row of {source_id} and not in data/raw/{source_id}/left_out.csv"
+                    )
             problems += found
-            checks.append(check(f"double-entry-{path.stem.replace('_', '-')}-{source_id}", f"every figure of the independent extraction "
-                                f"{rel(path)} is published or listed in left_out.csv", source_id, compared))
+            checks.append(
+                check(
+                    f"double-entry-{path.stem.replace('_', '-')}-{source_id}",
+                    f"every figure of the independent extraction {rel(path)} is published or listed in left_out.csv",
+                    source_id,
+                    compared,
+                )
+            )
     return checks, problems
 
 
 def ipsos_prose() -> tuple[list[dict], list[str]]:
     folder = RAW / IPSOS
-    ours = [(r["printed"], r["quote"]) for name in ("poll_results", "claims") for r in read_staged(name)
-            if r["source_id"] == IPSOS and r.get("quote")]
+    ours = [
+        (r["printed"], r["quote"])
+        for name in ("poll_results", "claims")
+        for r in read_staged(name)
+        if r["source_id"] == IPSOS and r.get("quote")
+    ]
     ours += [(r["value_number"] or r["value_text"], r["quote"]) for r in read_staged("poll_method")]
-    ours += [(r.cells["printed"], r.cells["quote"]) for r in read_raw_csv(folder / "left_out.csv", ["locator", "printed", "quote", "reason"])]
+    ours += [
+        (r.cells["printed"], r.cells["quote"]) for r in read_raw_csv(folder / "left_out.csv", ["locator", "printed", "quote", "reason"])
+    ]
     found, compared = [], 0
-    for theirs in read_raw_csv(folder / "second_transcription.csv", ["locator", "row_label", "column_label", "value", "comparator", "quote", "note"]):
+    for theirs in read_raw_csv(
+        folder / "second_transcription.csv", ["locator", "row_label", "column_label", "value", "comparator", "quote", "note"]
+    ):
         if theirs.cells["column_label"] or theirs.cells["locator"].startswith("Tabel"):
             continue
         compared += 1
@@ -274,12 +357,23 @@ def ipsos_prose() -> tuple[list[dict], list[str]]:
         value = theirs.cells["value"]
         match = re.match(r"\d+(?:[.,]\d+)*", value.strip())
         values = {match.group(0).replace(".", "").replace(",", ".") if match else squash(value), squash(value)}
-        if not any((squash(q) in quote or quote in squash(q) or quote[:15] in squash(q))
-                   and any(v in squash(printed) or v in squash(q) for v in values) for printed, q in ours):
-            found.append(f"{theirs.file}, line {theirs.line}, field 'value': {value!r} ({theirs.cells['quote'][:60]!r}) is in no staged row "
-                         f"of {IPSOS} and not in {rel(folder / 'left_out.csv')}")
-    return [check(f"double-entry-prose-{IPSOS}", "every prose number of the independent second transcription (second_transcription.csv) "
-                  "is published or listed in left_out.csv", IPSOS, compared)], found
+        if not any(
+            (squash(q) in quote or quote in squash(q) or quote[:15] in squash(q))
+            and any(v in squash(printed) or v in squash(q) for v in values)
+            for printed, q in ours
+        ):
+            found.append(
+                f"{theirs.file}, line {theirs.line}, field 'value': {value!r} ({theirs.cells['quote'][:60]!r}) is in no staged row "
+                f"of {IPSOS} and not in {rel(folder / 'left_out.csv')}"
+            )
+    return [
+        check(
+            f"double-entry-prose-{IPSOS}",
+            "every prose number of the independent second transcription (second_transcription.csv) is published or listed in left_out.csv",
+            IPSOS,
+            compared,
+        )
+    ], found
 
 
 def main() -> None:

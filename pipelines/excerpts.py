@@ -47,7 +47,9 @@ def read_excerpt(path: Path) -> Excerpt:
     for line in lines[:3]:
         match = re.fullmatch(r"# (source_id|text_layer_sha256|lines): (\S+)", line.strip())
         if not match:
-            raise InputError([f"{name}, line {len(header) + 1}: expected '# source_id:', '# text_layer_sha256:' and '# lines:' header lines"])
+            raise InputError(
+                [f"{name}, line {len(header) + 1}: expected '# source_id:', '# text_layer_sha256:' and '# lines:' header lines"]
+            )
         header[match.group(1)] = match.group(2)
     first, _, last = header["lines"].partition("-")
     body = lines[3:]
@@ -66,18 +68,28 @@ def verify_source(excerpt: Excerpt, source_id: str) -> list[str]:
     if excerpt.source_id != source_id:
         problems.append(f"{rel(excerpt.path)}, line 1: source_id {excerpt.source_id!r} is not {source_id!r}")
     if excerpt.text_layer_sha256 != known.get(source_id):
-        problems.append(f"{rel(excerpt.path)}, line 2: text_layer_sha256 differs from the one data/raw/reference/sources.csv "
-                        f"gives for {source_id}: the excerpt is not from the text layer the package names")
+        problems.append(
+            f"{rel(excerpt.path)}, line 2: text_layer_sha256 differs from the one data/raw/reference/sources.csv "
+            f"gives for {source_id}: the excerpt is not from the text layer the package names"
+        )
     return problems
 
 
 def record(excerpt: Excerpt, raw_file: str, cells: int, problems: list[str]) -> list[str]:
     if not problems:
-        CHECKED.append({
-            "check_id": f"excerpt-{Path(raw_file).stem}-{excerpt.source_id}", "kind": "excerpt", "tool": "excerpt",
-            "description": f"{raw_file}: every cell equals the text layer (lines {excerpt.first_line}-{excerpt.last_line}, {rel(excerpt.path)})",
-            "status": "pass", "expected": f"{cells} cells as in the text layer", "observed": f"{cells} equal", "source_id": excerpt.source_id,
-        })
+        CHECKED.append(
+            {
+                "check_id": f"excerpt-{Path(raw_file).stem}-{excerpt.source_id}",
+                "kind": "excerpt",
+                "tool": "excerpt",
+                "description": f"{raw_file}: every cell equals the text layer (lines "
+                f"{excerpt.first_line}-{excerpt.last_line}, {rel(excerpt.path)})",
+                "status": "pass",
+                "expected": f"{cells} cells as in the text layer",
+                "observed": f"{cells} equal",
+                "source_id": excerpt.source_id,
+            }
+        )
     return problems
 
 
@@ -153,6 +165,8 @@ def compare_tsv(
         printed = [field.strip() for field in lines[found][1:]]
         printed += [""] * (len(columns) - len(printed))
         if len(printed) > len(columns):
-            problems.append(f"{raw_file}, line {line}: excerpt {rel(excerpt.path)} has {len(printed)} fields after {label!r}, expected {len(columns)}")
+            problems.append(
+                f"{raw_file}, line {line}: excerpt {rel(excerpt.path)} has {len(printed)} fields after {label!r}, expected {len(columns)}"
+            )
         problems += differing_cells(excerpt, raw_file, line, columns, cells, printed)
     return record(excerpt, raw_file, sum(map(len, (c for _, _, c in rows))), problems)

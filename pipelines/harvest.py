@@ -38,8 +38,7 @@ DCAT_VERSION = "http://www.w3.org/ns/dcat#version"
 FORMATS = (
     ("csv", ".zip", "CSV data package (zip)", "application/zip", "text/csv", "CSV"),
     ("sqlite", ".sqlite", "SQLite database", "application/vnd.sqlite3", None, None),
-    ("xlsx", ".xlsx", "Excel workbook",
-     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", None, "XLSX"),
+    ("xlsx", ".xlsx", "Excel workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", None, "XLSX"),
     ("parquet", "-parquet.zip", "Parquet files (zip)", "application/zip", "application/vnd.apache.parquet", "PARQUET"),
 )
 
@@ -79,23 +78,25 @@ def schema_org(descriptor: dict, base: str, years: tuple[str, str]) -> dict:
     if base:
         dataset["@id"] = base
         dataset["url"] = base
-    dataset.update({
-        "name": descriptor["title"],
-        "alternateName": descriptor["name"],
-        "description": descriptor["description"],
-        "version": descriptor["version"],
-        "dateCreated": descriptor["created"],
-        "keywords": descriptor["keywords"],
-        "license": licence["path"],
-        "creator": [{"@type": "Organization", "name": name} for name in agents(descriptor, "creator")],
-        "publisher": [{"@type": "Organization", "name": name} for name in agents(descriptor, "publisher")],
-        "temporalCoverage": years[0] if years[0] == years[1] else f"{years[0]}/{years[1]}",
-        "spatialCoverage": {"@type": "Place", "name": "Netherlands", "sameAs": NETHERLANDS},
-        "isBasedOn": [{"@type": "CreativeWork", "name": source["title"]} for source in descriptor["sources"]],
-        # the README asks users to cite the source documents as well as the dataset
-        "citation": [source["title"] for source in descriptor["sources"]],
-        "distribution": [],
-    })
+    dataset.update(
+        {
+            "name": descriptor["title"],
+            "alternateName": descriptor["name"],
+            "description": descriptor["description"],
+            "version": descriptor["version"],
+            "dateCreated": descriptor["created"],
+            "keywords": descriptor["keywords"],
+            "license": licence["path"],
+            "creator": [{"@type": "Organization", "name": name} for name in agents(descriptor, "creator")],
+            "publisher": [{"@type": "Organization", "name": name} for name in agents(descriptor, "publisher")],
+            "temporalCoverage": years[0] if years[0] == years[1] else f"{years[0]}/{years[1]}",
+            "spatialCoverage": {"@type": "Place", "name": "Netherlands", "sameAs": NETHERLANDS},
+            "isBasedOn": [{"@type": "CreativeWork", "name": source["title"]} for source in descriptor["sources"]],
+            # the README asks users to cite the source documents as well as the dataset
+            "citation": [source["title"] for source in descriptor["sources"]],
+            "distribution": [],
+        }
+    )
     for _, suffix, title, media_type, _, _ in FORMATS:
         file = release_file(descriptor, suffix)
         distribution = {"@type": "DataDownload", "name": file, "description": title, "encodingFormat": media_type}

@@ -40,11 +40,14 @@ def load(name: str, root: str | Path = ".") -> pd.DataFrame:
     content = path.read_bytes()
     digest = "sha256:" + hashlib.sha256(content).hexdigest()
     if len(content) != resource["bytes"] or digest != resource["hash"]:
-        raise IntegrityError(f"{resource['path']}: {len(content)} bytes with {digest}, but datapackage.json says "
-                             f"{resource['bytes']} bytes with {resource['hash']}; the file was changed or damaged")
+        raise IntegrityError(
+            f"{resource['path']}: {len(content)} bytes with {digest}, but datapackage.json says "
+            f"{resource['bytes']} bytes with {resource['hash']}; the file was changed or damaged"
+        )
     fields = json.loads(safe_path(root, resource["schema"]).read_text(encoding="utf-8"))["fields"]
-    frame = pd.read_csv(io.BytesIO(content), dtype={f["name"]: DTYPES.get(f["type"], "str") for f in fields},
-                        keep_default_na=False, na_values=[""])
+    frame = pd.read_csv(
+        io.BytesIO(content), dtype={f["name"]: DTYPES.get(f["type"], "str") for f in fields}, keep_default_na=False, na_values=[""]
+    )
     for field in fields:
         if field["type"] == "boolean":
             frame[field["name"]] = frame[field["name"]].map({"true": True, "false": False}).astype("boolean")

@@ -38,14 +38,20 @@ def table_cells(stem: str, resolved: dict, used: set) -> tuple[list[dict], list[
     name = rel(path)
     raw_rows = read_raw_csv(path, ["row", *PARTIES])
     labels = [raw.cells["row"] for raw in raw_rows]
-    problems = [f"{name}, line {raw.line}, field 'row': {raw.cells['row']!r} is not a row of {stem}.meta.yaml" for raw in raw_rows if raw.cells["row"] not in rows_meta]
+    problems = [
+        f"{name}, line {raw.line}, field 'row': {raw.cells['row']!r} is not a row of {stem}.meta.yaml"
+        for raw in raw_rows
+        if raw.cells["row"] not in rows_meta
+    ]
     problems += [f"{name}: row {label!r} of {stem}.meta.yaml is missing" for label in rows_meta if label not in labels]
     if problems:
         return [], [], problems
     excerpt = excerpts.read_excerpt(FOLDER / meta["excerpt"])
     problems += excerpts.verify_source(excerpt, SOURCE_ID)
     problems += excerpts.compare_tsv(
-        excerpt, name, PARTIES,
+        excerpt,
+        name,
+        PARTIES,
         [(raw.line, rows_meta[raw.cells["row"]].get("printed_as", raw.cells["row"]), [raw.cells[p] for p in PARTIES]) for raw in raw_rows],
     )
     positions, projections = [], []
@@ -67,41 +73,66 @@ def table_cells(stem: str, resolved: dict, used: set) -> tuple[list[dict], list[
             printed = raw.cells[party]
             empty = spec.get("empty", meta["empty"])
             row = dict(
-                table_id=meta["table_id"], section=item_section, section_en=sections_en.get(item_section, section_en),
-                item=label, item_en=spec["item_en"], party_id=party.lower(), printed=printed,
-                source_id=SOURCE_ID, locator=meta["locator"], note=spec.get("note", ""),
-                evidence_locator="", evidence_quote="",
+                table_id=meta["table_id"],
+                section=item_section,
+                section_en=sections_en.get(item_section, section_en),
+                item=label,
+                item_en=spec["item_en"],
+                party_id=party.lower(),
+                printed=printed,
+                source_id=SOURCE_ID,
+                locator=meta["locator"],
+                note=spec.get("note", ""),
+                evidence_locator="",
+                evidence_quote="",
             )
             if printed or empty == "legend":
                 if printed not in meta["legend"]:
-                    problems.append(f"{name}, line {raw.line}, field '{party}': {printed!r} is not in the legend of {meta['locator']} ({sorted(k for k in meta['legend'] if k)})")
+                    problems.append(
+                        f"{name}, line {raw.line}, field '{party}': {printed!r} is not in the legend of "
+                        f"{meta['locator']} ({sorted(k for k in meta['legend'] if k)})"
+                    )
                     continue
                 if (meta["locator"], label, party) in resolved:
                     used.add((meta["locator"], label, party))  # reported here, not again below
-                    problems.append(f"{rel(FOLDER / 'lost_cells.csv')}: {meta['locator']} {label!r} {party} is printed ({printed!r}), not lost")
+                    problems.append(
+                        f"{rel(FOLDER / 'lost_cells.csv')}: {meta['locator']} {label!r} {party} is printed ({printed!r}), not lost"
+                    )
                 row.update(position=meta["legend"][printed], cell_status="transcribed")
             elif empty == "lost":
                 key = (meta["locator"], label, party)
                 lost = resolved.get(key)
                 if lost is None:
-                    problems.append(f"{name}, line {raw.line}, field '{party}': the cell is empty (lost) and lost_cells.csv does not resolve it")
+                    problems.append(
+                        f"{name}, line {raw.line}, field '{party}': the cell is empty (lost) and lost_cells.csv does not resolve it"
+                    )
                     continue
                 used.add(key)
                 reading, rule = lost
                 position, source = reading.position, reading.row
                 if position and position not in meta["legend"].values() and position != "not_costed_by_cpb":
-                    problems.append(f"{source.file}, line {source.line}, field 'position': {position!r} is not a position of the {meta['locator']} legend")
+                    problems.append(
+                        f"{source.file}, line {source.line}, field 'position': {position!r} is not a position of the "
+                        f"{meta['locator']} legend"
+                    )
                 if bool(position) != bool(reading.quote):
-                    problems.append(f"{source.file}, line {source.line}, field 'evidence_quote': a position from the prose needs its quote, a lost cell has none")
+                    problems.append(
+                        f"{source.file}, line {source.line}, field 'evidence_quote': a position from the prose needs "
+                        f"its quote, a lost cell has none"
+                    )
                 row.update(
-                    position=position, cell_status="from_text" if position else "lost",
-                    evidence_locator=reading.locator if position else "", evidence_quote=reading.quote if position else "",
+                    position=position,
+                    cell_status="from_text" if position else "lost",
+                    evidence_locator=reading.locator if position else "",
+                    evidence_quote=reading.quote if position else "",
                     note=f"{reading.note} Readings: {rule}.".strip() if rule != "both readings agree" else reading.note,
                 )
                 positions.append(staged(source, "position", **row))
                 continue
             else:
-                problems.append(f"{name}, line {raw.line}, field '{party}': empty cell, but {meta['locator']} keeps every cell in the text layer")
+                problems.append(
+                    f"{name}, line {raw.line}, field '{party}': empty cell, but {meta['locator']} keeps every cell in the text layer"
+                )
                 continue
             positions.append(staged(raw, party, **row))
     return positions, projections, problems
@@ -117,11 +148,25 @@ def fiscal(raw: RawRow, party: str, spec: dict, locator: str, problems: list[str
         else:
             value, status = match.group(1).replace(",", "."), "reported"
     return staged(
-        raw, party, subject=party.lower(), party_id=party.lower(), indicator=spec["indicator"], year=spec["year"],
-        value=value, unit="pct_gdp", value_status=status, printed=printed, comparator="eq" if value else "",
-        source_id=SOURCE_ID, locator=locator, quote="",
-        note=("The effect on state debt of the party's whole package of measures, not only of defence and security "
-              "(footnote 12)." if value else "The CPB did not cost this party's programme (footnote 11: ten parties took part)."),
+        raw,
+        party,
+        subject=party.lower(),
+        party_id=party.lower(),
+        indicator=spec["indicator"],
+        year=spec["year"],
+        value=value,
+        unit="pct_gdp",
+        value_status=status,
+        printed=printed,
+        comparator="eq" if value else "",
+        source_id=SOURCE_ID,
+        locator=locator,
+        quote="",
+        note=(
+            "The effect on state debt of the party's whole package of measures, not only of defence and security (footnote 12)."
+            if value
+            else "The CPB did not cost this party's programme (footnote 11: ten parties took part)."
+        ),
     )
 
 
@@ -166,11 +211,25 @@ def text_projections() -> list[dict]:
             continue
         if raw.cells["printed"] not in raw.cells["quote"]:
             problems.append(f"{raw.file}, line {raw.line}, field 'quote': does not contain the printed value {raw.cells['printed']!r}")
-        out.append(staged(
-            raw, "", subject=raw.cells["subject"], party_id="", indicator=raw.cells["indicator"], year=raw.cells["year"],
-            value=fmt(value), unit="pct_gdp", value_status="reported", printed=raw.cells["printed"], comparator=comparator,
-            source_id=SOURCE_ID, locator=raw.cells["locator"], quote=raw.cells["quote"], note=raw.cells["note"],
-        ))
+        out.append(
+            staged(
+                raw,
+                "",
+                subject=raw.cells["subject"],
+                party_id="",
+                indicator=raw.cells["indicator"],
+                year=raw.cells["year"],
+                value=fmt(value),
+                unit="pct_gdp",
+                value_status="reported",
+                printed=raw.cells["printed"],
+                comparator=comparator,
+                source_id=SOURCE_ID,
+                locator=raw.cells["locator"],
+                quote=raw.cells["quote"],
+                note=raw.cells["note"],
+            )
+        )
     if problems:
         raise InputError(problems)
     return out
@@ -183,7 +242,19 @@ def party_fiscal_projections() -> list[dict]:
 def claims() -> list[dict]:
     """Countable prose claims about the matrices: a filter on a resource, and either the set of
     parties it yields or how many rows match."""
-    columns = ["claim_id", "locator", "quote", "printed", "refers_to", "key", "comparator", "claimed_parties", "claimed_count", "discrepancy_id", "note"]
+    columns = [
+        "claim_id",
+        "locator",
+        "quote",
+        "printed",
+        "refers_to",
+        "key",
+        "comparator",
+        "claimed_parties",
+        "claimed_count",
+        "discrepancy_id",
+        "note",
+    ]
     out, problems = [], []
     for raw in read_raw_csv(FOLDER / "claims.csv", columns):
         cells = raw.cells
@@ -195,13 +266,25 @@ def claims() -> list[dict]:
             problems.append(f"{raw.file}, line {raw.line}, field 'key': not a JSON object ({error.msg})")
             continue
         parties = [p.strip() for p in cells["claimed_parties"].split(";") if p.strip()]
-        out.append(staged(
-            raw, "", claim_id=cells["claim_id"], source_id=SOURCE_ID, locator=cells["locator"], quote=cells["quote"],
-            printed=cells["printed"], claimed_value=cells["claimed_count"], claimed_parties=";".join(parties),
-            comparator=cells["comparator"], approximate="true" if cells["comparator"] == "approx" else "false",
-            refers_to=cells["refers_to"], refers_key=json.dumps(key, ensure_ascii=False),
-            discrepancy_id=cells["discrepancy_id"], note=cells["note"],
-        ))
+        out.append(
+            staged(
+                raw,
+                "",
+                claim_id=cells["claim_id"],
+                source_id=SOURCE_ID,
+                locator=cells["locator"],
+                quote=cells["quote"],
+                printed=cells["printed"],
+                claimed_value=cells["claimed_count"],
+                claimed_parties=";".join(parties),
+                comparator=cells["comparator"],
+                approximate="true" if cells["comparator"] == "approx" else "false",
+                refers_to=cells["refers_to"],
+                refers_key=json.dumps(key, ensure_ascii=False),
+                discrepancy_id=cells["discrepancy_id"],
+                note=cells["note"],
+            )
+        )
     if problems:
         raise InputError(problems)
     return out

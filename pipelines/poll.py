@@ -22,8 +22,14 @@ Z95 = 1.959964
 
 # Dutch verbal quantities as the report prints them, read as percentages.
 FRACTIONS = {
-    "een kwart": 25.0, "de helft": 50.0, "een derde": 100 / 3, "een vijfde": 20.0,
-    "een op vijf": 20.0, "twee op vijf": 40.0, "drie op tien": 30.0, "vier op tien": 40.0,
+    "een kwart": 25.0,
+    "de helft": 50.0,
+    "een derde": 100 / 3,
+    "een vijfde": 20.0,
+    "een op vijf": 20.0,
+    "twee op vijf": 40.0,
+    "drie op tien": 30.0,
+    "vier op tien": 40.0,
     "zeven op de tien": 70.0,
 }
 ORDINALS = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5}
@@ -75,9 +81,14 @@ def result(raw: RawRow, column: str, *, value: float | None, base_n: int | None,
     if exact and base_n:
         low, high = wilson(value, base_n)
     return staged(
-        raw, column,
-        value_pct=fmt(value), base_n=base_n, ci95_low_pct="" if low is None else f"{low:.1f}",
-        ci95_high_pct="" if high is None else f"{high:.1f}", source_id=SOURCE_ID, **fields,
+        raw,
+        column,
+        value_pct=fmt(value),
+        base_n=base_n,
+        ci95_low_pct="" if low is None else f"{low:.1f}",
+        ci95_high_pct="" if high is None else f"{high:.1f}",
+        source_id=SOURCE_ID,
+        **fields,
     )
 
 
@@ -92,13 +103,18 @@ def table_results(stem: str) -> list[dict[str, str]]:
     raw_rows = read_raw_csv(FOLDER / f"{stem}.csv", ["row", *columns])
     name = rel(FOLDER / f"{stem}.csv")
     labels = [raw.cells["row"] for raw in raw_rows]
-    problems = [f"{name}, line {raw.line}, field 'row': {raw.cells['row']!r} is not a row of {stem}.meta.yaml" for raw in raw_rows if raw.cells["row"] not in rows_meta]
+    problems = [
+        f"{name}, line {raw.line}, field 'row': {raw.cells['row']!r} is not a row of {stem}.meta.yaml"
+        for raw in raw_rows
+        if raw.cells["row"] not in rows_meta
+    ]
     problems += [f"{name}: row {label!r} of {stem}.meta.yaml is missing" for label in rows_meta if label not in labels]
     if problems:
         raise InputError(problems)
     excerpt = excerpts.read_excerpt(FOLDER / meta["excerpt"])
     problems = excerpts.compare(
-        excerpt, name,
+        excerpt,
+        name,
         [spec.get("printed_as", column) for column, spec in columns.items()],
         [(raw.line, rows_meta[raw.cells["row"]].get("printed_as", raw.cells["row"]), [raw.cells[c] for c in columns]) for raw in raw_rows],
     )
@@ -123,7 +139,10 @@ def table_results(stem: str) -> list[dict[str, str]]:
             elif re.fullmatch(pattern, cell):
                 value = float(cell.rstrip("%"))
             else:
-                problems.append(f"{name}, line {raw.line}, field '{column}': {cell!r} is not a {'percentage like 42%' if meta['values'] == 'percent' else 'whole number'}, '*' or '-'")
+                problems.append(
+                    f"{name}, line {raw.line}, field '{column}': {cell!r} is not a "
+                    f"{'percentage like 42%' if meta['values'] == 'percent' else 'whole number'}, '*' or '-'"
+                )
                 continue
             base_n = spec.get("base_n")
             notes = [n for n in (spec.get("note"), row_meta.get("note")) if n]
@@ -134,15 +153,32 @@ def table_results(stem: str) -> list[dict[str, str]]:
                     notes.append(f"Base n {base_n} derived as round(2253 x {share} who know the politician).")
                 else:
                     base_n = None
-            out.append(result(
-                raw, column, value=value, base_n=base_n if value is not None else None,
-                question_id=keys["question_id"], wave=keys["wave"], wave_label=keys["wave_label"],
-                respondent_group=keys["respondent_group"], party_id="" if keys["respondent_group"] == "total" else keys["respondent_group"],
-                item=keys["item"], item_en=keys["item_en"], answer=keys["answer"], answer_en=keys["answer_en"],
-                value_status=status, comparator="eq" if value is not None else "", approximate="false",
-                printed=cell, value_origin="table", indicative=bool_text(spec.get("indicative")),
-                locator=meta["locator"], quote="", note=" ".join(notes),
-            ))
+            out.append(
+                result(
+                    raw,
+                    column,
+                    value=value,
+                    base_n=base_n if value is not None else None,
+                    question_id=keys["question_id"],
+                    wave=keys["wave"],
+                    wave_label=keys["wave_label"],
+                    respondent_group=keys["respondent_group"],
+                    party_id="" if keys["respondent_group"] == "total" else keys["respondent_group"],
+                    item=keys["item"],
+                    item_en=keys["item_en"],
+                    answer=keys["answer"],
+                    answer_en=keys["answer_en"],
+                    value_status=status,
+                    comparator="eq" if value is not None else "",
+                    approximate="false",
+                    printed=cell,
+                    value_origin="table",
+                    indicative=bool_text(spec.get("indicative")),
+                    locator=meta["locator"],
+                    quote="",
+                    note=" ".join(notes),
+                )
+            )
     if problems:
         raise InputError(problems)
     return out
@@ -192,18 +228,37 @@ def text_results() -> list[dict[str, str]]:
             if cells["question_id"].endswith("_split_run"):
                 base_n = split_run_base()
                 if comparator == "eq" and not approximate:  # only exact values get bounds
-                    note = f"{note} Bounds use n = {base_n}, the smaller split-run half (which half saw which version is not stated).".strip()
+                    note = (
+                        f"{note} Bounds use n = {base_n}, the smaller split-run half (which half saw which version is not stated).".strip()
+                    )
             elif bases.get(cells["question_id"]):
                 base_n = int(bases[cells["question_id"]])
-        out.append(result(
-            raw, "", value=value, base_n=base_n,
-            question_id=cells["question_id"], wave=cells["wave"], wave_label="juni 2025",
-            respondent_group=cells["respondent_group"], party_id="" if cells["respondent_group"] == "total" else cells["respondent_group"],
-            item=cells["item"], item_en=cells["item_en"], answer=cells["answer"], answer_en=cells["answer_en"],
-            value_status="reported", comparator=comparator, approximate=bool_text(approximate),
-            printed=cells["printed"], value_origin="text", indicative="false",
-            locator=cells["locator"], quote=cells["quote"], note=note,
-        ))
+        out.append(
+            result(
+                raw,
+                "",
+                value=value,
+                base_n=base_n,
+                question_id=cells["question_id"],
+                wave=cells["wave"],
+                wave_label="juni 2025",
+                respondent_group=cells["respondent_group"],
+                party_id="" if cells["respondent_group"] == "total" else cells["respondent_group"],
+                item=cells["item"],
+                item_en=cells["item_en"],
+                answer=cells["answer"],
+                answer_en=cells["answer_en"],
+                value_status="reported",
+                comparator=comparator,
+                approximate=bool_text(approximate),
+                printed=cells["printed"],
+                value_origin="text",
+                indicative="false",
+                locator=cells["locator"],
+                quote=cells["quote"],
+                note=note,
+            )
+        )
     if problems:
         raise InputError(problems)
     return out
@@ -230,7 +285,19 @@ def method() -> list[dict[str, str]]:
 
 
 def claims() -> list[dict[str, str]]:
-    columns = ["claim_id", "locator", "quote", "printed", "question_id", "wave", "respondent_group", "item", "answer", "discrepancy_id", "note"]
+    columns = [
+        "claim_id",
+        "locator",
+        "quote",
+        "printed",
+        "question_id",
+        "wave",
+        "respondent_group",
+        "item",
+        "answer",
+        "discrepancy_id",
+        "note",
+    ]
     out, problems = [], []
     for raw in read_raw_csv(FOLDER / "claims.csv", columns):
         cells = raw.cells
@@ -239,12 +306,25 @@ def claims() -> list[dict[str, str]]:
             continue
         value, comparator, approximate = reading
         key = {k: cells[k] for k in ("question_id", "wave", "respondent_group", "item", "answer")}
-        out.append(staged(
-            raw, "", claim_id=cells["claim_id"], source_id=SOURCE_ID, locator=cells["locator"],
-            quote=cells["quote"], printed=cells["printed"], claimed_value=fmt(value), claimed_parties="", comparator=comparator,
-            approximate=bool_text(approximate), refers_to="poll_results",
-            refers_key=json.dumps(key, ensure_ascii=False), discrepancy_id=cells["discrepancy_id"], note=cells["note"],
-        ))
+        out.append(
+            staged(
+                raw,
+                "",
+                claim_id=cells["claim_id"],
+                source_id=SOURCE_ID,
+                locator=cells["locator"],
+                quote=cells["quote"],
+                printed=cells["printed"],
+                claimed_value=fmt(value),
+                claimed_parties="",
+                comparator=comparator,
+                approximate=bool_text(approximate),
+                refers_to="poll_results",
+                refers_key=json.dumps(key, ensure_ascii=False),
+                discrepancy_id=cells["discrepancy_id"],
+                note=cells["note"],
+            )
+        )
     if problems:
         raise InputError(problems)
     return out

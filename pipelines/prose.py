@@ -13,9 +13,27 @@ import re
 from pipelines.common import RAW, InputError, raw_columns, read_raw_csv, staged
 
 NUMBER_WORDS = {
-    "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,
-    "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
-    "zestien": 16, "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "honderd": 100,
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
+    "dertien": 13,
+    "veertien": 14,
+    "vijftien": 15,
+    "zestien": 16,
+    "twintig": 20,
+    "dertig": 30,
+    "veertig": 40,
+    "vijftig": 50,
+    "honderd": 100,
     "helft": 50,  # 'de helft' in a percentage field: half is 50%
 }
 
@@ -74,8 +92,13 @@ def spellings(value: float) -> set[str]:
 
 
 def context_problems(raw, resource: str) -> list[str]:
-    text = " ".join(raw.cells[c] for c in ("quote", "printed", "quantity_printed", "period_printed", "description_en", "note")
-                    if c in raw.cells).lower().replace("\u00a0", " ")
+    text = (
+        " ".join(
+            raw.cells[c] for c in ("quote", "printed", "quantity_printed", "period_printed", "description_en", "note") if c in raw.cells
+        )
+        .lower()
+        .replace("\u00a0", " ")
+    )
     problems = []
     for field in CONTEXT_NUMBERS.get(resource, ()):
         typed = raw.cells[field]
@@ -139,15 +162,30 @@ CHECKS = {
 }
 
 
-SOURCES = ("ipsos-io-2025-06-navo", "clingendael-2025-10-kantelpunt", "iob-2025-samen-sterker",
-           "kamerbrief-2025-navo-top", "aiv-2025-briefadvies-navo-top")
+SOURCES = (
+    "ipsos-io-2025-06-navo",
+    "clingendael-2025-10-kantelpunt",
+    "iob-2025-samen-sterker",
+    "kamerbrief-2025-navo-top",
+    "aiv-2025-briefadvies-navo-top",
+)
 # Which documents have rows of each prose resource: a missing file is an error, not fewer rows.
 FILES = {
     "fair_shares": ("iob-2025-samen-sterker",),
     "mission_contributions": ("iob-2025-samen-sterker", "kamerbrief-2025-navo-top"),
     "force_requirements": ("iob-2025-samen-sterker", "aiv-2025-briefadvies-navo-top"),
-    "financial_figures": ("clingendael-2025-10-kantelpunt", "iob-2025-samen-sterker", "kamerbrief-2025-navo-top", "aiv-2025-briefadvies-navo-top"),
-    "spending_norms": ("clingendael-2025-10-kantelpunt", "iob-2025-samen-sterker", "kamerbrief-2025-navo-top", "aiv-2025-briefadvies-navo-top"),
+    "financial_figures": (
+        "clingendael-2025-10-kantelpunt",
+        "iob-2025-samen-sterker",
+        "kamerbrief-2025-navo-top",
+        "aiv-2025-briefadvies-navo-top",
+    ),
+    "spending_norms": (
+        "clingendael-2025-10-kantelpunt",
+        "iob-2025-samen-sterker",
+        "kamerbrief-2025-navo-top",
+        "aiv-2025-briefadvies-navo-top",
+    ),
     "industry_shares": ("iob-2025-samen-sterker",),
 }
 

@@ -19,12 +19,12 @@ from pipelines.common import (
     InputError,
     csv_bytes,
     field_names,
-    staged_header,
     json_bytes,
     load_json,
     package_metadata,
     run,
     sha256,
+    staged_header,
     staged_path,
     write_atomic,
 )
@@ -57,7 +57,9 @@ def main() -> None:
         name = resource["name"]
         # the descriptor names where files are written: never outside data/ and schemas/
         if resource["path"] != f"data/{name}.csv" or resource["schema"] != f"schemas/{name}.schema.json":
-            raise InputError([f"schemas/package.json: resource {name!r} must have path data/{name}.csv and schema schemas/{name}.schema.json"])
+            raise InputError(
+                [f"schemas/package.json: resource {name!r} must have path data/{name}.csv and schema schemas/{name}.schema.json"]
+            )
         if name not in CHECK_RESOURCES and validated.get(name) != sha256(staged_path(name).read_bytes()):
             raise InputError([f"build/tidy/{name}.csv: not validated; run `dvc repro`"])
         content = published_table(name)

@@ -49,10 +49,17 @@ def chart_key() -> str:
     for path in sorted(STAGING.glob("*.csv")):
         digest.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
 PARTY_ORDER = ["bbb", "cda", "cu", "d66", "denk", "fvd", "gl-pvda", "ja21", "nsc", "pvdd", "pvv", "sgp", "sp", "volt", "vvd"]
 POSITION_COLOURS = {
-    "threat": "#c0392b", "against": "#c0392b", "no_threat": "#27ae60", "for": "#27ae60", "mentioned": "#2e86c1",
-    "unclear_or_not_mentioned": "#d5d8dc", "not_costed_by_cpb": "#7f8c8d",
+    "threat": "#c0392b",
+    "against": "#c0392b",
+    "no_threat": "#27ae60",
+    "for": "#27ae60",
+    "mentioned": "#2e86c1",
+    "unclear_or_not_mentioned": "#d5d8dc",
+    "not_costed_by_cpb": "#7f8c8d",
 }
 
 
@@ -75,8 +82,9 @@ def png(figure: plt.Figure) -> bytes:
 
 
 def trust_by_party(results: pd.DataFrame, parties: dict[str, str]) -> bytes:
-    rows = results[(results.question_id == "trust_institutions") & (results.item == "NAVO")
-                   & (results.answer == "Heel/tamelijk vertrouwen")].copy()
+    rows = results[
+        (results.question_id == "trust_institutions") & (results.item == "NAVO") & (results.answer == "Heel/tamelijk vertrouwen")
+    ].copy()
     rows["label"] = [parties.get(g, "Total") + ("*" if i == "true" else "") for g, i in zip(rows.respondent_group, rows.indicative)]
     rows = rows.sort_values("value_pct")
     figure, axis = plt.subplots(figsize=(7, 4.5))
@@ -86,13 +94,23 @@ def trust_by_party(results: pd.DataFrame, parties: dict[str, str]) -> bytes:
     for bar, hatch in zip(bars, hatches):
         bar.set_hatch(hatch)
     total = rows[rows.respondent_group == "total"].iloc[0]
-    axis.errorbar(total.value_pct, list(rows.label).index(total.label), xerr=[[total.value_pct - total.ci95_low_pct], [total.ci95_high_pct - total.value_pct]],
-                  color="black", capsize=3)
+    axis.errorbar(
+        total.value_pct,
+        list(rows.label).index(total.label),
+        xerr=[[total.value_pct - total.ci95_low_pct], [total.ci95_high_pct - total.value_pct]],
+        color="black",
+        capsize=3,
+    )
     axis.set_xlabel("% with very much or fairly much trust in NATO")
     axis.set_xlim(0, 100)
     axis.set_title("Trust in NATO by party preference (Ipsos I&O, June 2025, Tabel 1.2)", fontsize=10)
-    axis.text(0, -0.16, "* indicative: fewer than 50 respondents (hatched). Bar on Total: 95% interval, n = 2,253.",
-              transform=axis.transAxes, fontsize=8)
+    axis.text(
+        0,
+        -0.16,
+        "* indicative: fewer than 50 respondents (hatched). Bar on Total: 95% interval, n = 2,253.",
+        transform=axis.transAxes,
+        fontsize=8,
+    )
     return png(figure)
 
 
@@ -106,8 +124,10 @@ def european_army(results: pd.DataFrame, waves: pd.DataFrame) -> bytes:
     """On a time axis: the waves are months apart by their fieldwork month (poll_waves), not evenly."""
     rows = dated(results[(results.question_id == "defence_statements") & (results.value_origin == "table")], waves)
     figure, axis = plt.subplots(figsize=(7, 4))
-    for item, label in (("Er zou een Europees leger", "A European army should be formed"),
-                        ("De Europese Unie is op het gebied", "The EU is too dependent on the US for defence")):
+    for item, label in (
+        ("Er zou een Europees leger", "A European army should be formed"),
+        ("De Europese Unie is op het gebied", "The EU is too dependent on the US for defence"),
+    ):
         series = rows[rows.item.str.startswith(item)].sort_values("when")
         axis.plot(series.when, series.value_pct, marker="o", label=label)
         for when, status in zip(series.when, series.value_status):
@@ -145,18 +165,40 @@ def matrix_heatmap(positions: pd.DataFrame, parties: dict[str, str]) -> bytes:
             if cell.cell_status == "lost":  # hatch lines take the edge colour, so lost cells get a visible one
                 axis.add_patch(plt.Rectangle((x, y), 1, 1, facecolor="white", edgecolor="#7f8c8d", hatch="xxx", linewidth=0.3))
                 continue
-            axis.add_patch(plt.Rectangle((x, y), 1, 1, facecolor=POSITION_COLOURS[cell.position], edgecolor="white",
-                                         hatch="..." if cell.cell_status == "from_text" else None))
+            axis.add_patch(
+                plt.Rectangle(
+                    (x, y),
+                    1,
+                    1,
+                    facecolor=POSITION_COLOURS[cell.position],
+                    edgecolor="white",
+                    hatch="..." if cell.cell_status == "from_text" else None,
+                )
+            )
     axis.set_xlim(0, len(PARTY_ORDER))
     axis.set_ylim(len(rows), 0)
     axis.set_xticks([i + 0.5 for i in range(len(PARTY_ORDER))], [parties[p] for p in PARTY_ORDER], rotation=90, fontsize=7)
     axis.set_yticks([i + 0.5 for i in range(len(rows))], rows, fontsize=6)
     axis.xaxis.tick_top()
     handles = [plt.Rectangle((0, 0), 1, 1, facecolor=c) for c in ("#c0392b", "#27ae60", "#2e86c1", "#d5d8dc")]
-    handles += [plt.Rectangle((0, 0), 1, 1, facecolor="white", hatch="xxx", edgecolor="#7f8c8d"),
-                plt.Rectangle((0, 0), 1, 1, facecolor="#27ae60", hatch="...", edgecolor="white")]
-    axis.legend(handles, ["threat / against", "no threat / for", "mentioned (check mark)", "unclear or not mentioned",
-                          "lost in the text layer", "position from the prose"], fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    handles += [
+        plt.Rectangle((0, 0), 1, 1, facecolor="white", hatch="xxx", edgecolor="#7f8c8d"),
+        plt.Rectangle((0, 0), 1, 1, facecolor="#27ae60", hatch="...", edgecolor="white"),
+    ]
+    axis.legend(
+        handles,
+        [
+            "threat / against",
+            "no threat / for",
+            "mentioned (check mark)",
+            "unclear or not mentioned",
+            "lost in the text layer",
+            "position from the prose",
+        ],
+        fontsize=7,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+    )
     axis.set_title("Clingendael party matrices, Tables 1-6 (lost cells crossed)", fontsize=10, pad=60)
     return png(figure)
 
@@ -199,22 +241,35 @@ def spending_norms(norms: pd.DataFrame) -> bytes:
     """Each norm or commitment stated with a level, as each document states it."""
     norms = numbers(norms.copy(), "pct_gdp", "pct_gdp_max")
     norms = norms[norms.pct_gdp.notna()].iloc[::-1]
-    colours = {"total": "#34495e", "core_defence": "#2e86c1", "defence_related": "#85c1e9", "recommended_level": "#27ae60",
-               "historical_level": "#95a5a6", "deficit_limit": "#c0392b"}
+    colours = {
+        "total": "#34495e",
+        "core_defence": "#2e86c1",
+        "defence_related": "#85c1e9",
+        "recommended_level": "#27ae60",
+        "historical_level": "#95a5a6",
+        "deficit_limit": "#c0392b",
+    }
     figure, axis = plt.subplots(figsize=(7, 6.5))
     y = range(len(norms))
     axis.barh(list(y), norms.pct_gdp, color=[colours.get(c, "#7f8c8d") for c in norms.component])
     ranged = norms.pct_gdp_max.notna()
-    axis.barh([i for i, r in zip(y, ranged) if r], (norms.pct_gdp_max - norms.pct_gdp)[ranged], left=norms.pct_gdp[ranged],
-              color="#d5d8dc")
-    years = [", ".join(f"{k} {int(v)}" for k, v in (("agreed", a), ("target", t)) if pd.notna(v)) for a, t in
-             zip(pd.to_numeric(norms.agreed_year), pd.to_numeric(norms.target_year))]
+    axis.barh([i for i, r in zip(y, ranged) if r], (norms.pct_gdp_max - norms.pct_gdp)[ranged], left=norms.pct_gdp[ranged], color="#d5d8dc")
+    years = [
+        ", ".join(f"{k} {int(v)}" for k, v in (("agreed", a), ("target", t)) if pd.notna(v))
+        for a, t in zip(pd.to_numeric(norms.agreed_year), pd.to_numeric(norms.target_year))
+    ]
     axis.set_yticks(list(y), [f"{n} ({y_})" if y_ else n for n, y_ in zip(norms.norm_id, years)], fontsize=7)
     axis.set_xlabel("% of GDP")
     axis.set_title("Spending norms and commitments as each document states them", fontsize=10)
-    handles = [Patch(color=colour, label=component.replace("_", " ")) for component, colour in colours.items()
-               if component in set(norms.component)]
-    axis.legend(handles=[*handles, Patch(color="#d5d8dc", label="upper end of a printed range")], fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    handles = [
+        Patch(color=colour, label=component.replace("_", " ")) for component, colour in colours.items() if component in set(norms.component)
+    ]
+    axis.legend(
+        handles=[*handles, Patch(color="#d5d8dc", label="upper end of a printed range")],
+        fontsize=7,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+    )
     return png(figure)
 
 
@@ -239,26 +294,48 @@ def markdown(checks: pd.DataFrame, discrepancies: pd.DataFrame, coverage: list[t
         out.append(f"| {kind} | {tools} | " + " | ".join(str(counts[(kind, s)]) for s in statuses) + " |")
     total = Counter(checks.status)
     out += [f"| **all** | | **{total['pass']}** | **{total['known_discrepancy']}** | **{total['fail']}** |", ""]
-    out += ["A failing check that is not in the register stops the pipeline, so a published version has",
-            "no failures; a check that fails because a source contradicts itself is a known discrepancy.", ""]
+    out += [
+        "A failing check that is not in the register stops the pipeline, so a published version has",
+        "no failures; a check that fails because a source contradicts itself is a known discrepancy.",
+        "",
+    ]
     out += ["## Discrepancies in the sources", ""]
     flagged = checks[checks.discrepancy_id.notna()].groupby("discrepancy_id").check_id.apply(lambda ids: ", ".join(f"`{i}`" for i in ids))
     for d in discrepancies.itertuples():
         left = f"{d.left_source_id}, " if pd.notna(d.left_source_id) else ""
         right = f"{d.right_source_id}, " if pd.notna(d.right_source_id) else ""
-        out += [f"### `{d.discrepancy_id}` ({d.source_id}, {d.classification.replace('_', ' ')})", "",
-                d.description_en, "",
-                f"- {left}{d.left_locator}: “{d.left_quote}”",
-                f"- {right}{d.right_locator}: “{d.right_quote}”",
-                f"- flagged by: {flagged.get(d.discrepancy_id, 'reading (no automatic check)')}", ""]
-    out += ["## Coverage per source", "",
-            "| source | values from tables | values from the text | lost (published empty) | cells verified against the text layer | second transcription rows compared |",
-            "|---|---|---|---|---|---|"]
+        out += [
+            f"### `{d.discrepancy_id}` ({d.source_id}, {d.classification.replace('_', ' ')})",
+            "",
+            d.description_en,
+            "",
+            f"- {left}{d.left_locator}: “{d.left_quote}”",
+            f"- {right}{d.right_locator}: “{d.right_quote}”",
+            f"- flagged by: {flagged.get(d.discrepancy_id, 'reading (no automatic check)')}",
+            "",
+        ]
+    out += [
+        "## Coverage per source",
+        "",
+        "| source | values from tables | values from the text | lost (published empty) | cells verified against the "
+        "text layer | second transcription rows compared |",
+        "|---|---|---|---|---|---|",
+    ]
     out += ["| " + " | ".join(row) + " |" for row in coverage]
-    out += ["", "## All checks", "", "<details><summary>Every executed check</summary>", "",
-            "| check | kind | tool | status | expected | observed |", "|---|---|---|---|---|---|"]
+    out += [
+        "",
+        "## All checks",
+        "",
+        "<details><summary>Every executed check</summary>",
+        "",
+        "| check | kind | tool | status | expected | observed |",
+        "|---|---|---|---|---|---|",
+    ]
     for c in checks.itertuples():
-        out.append(f"| `{c.check_id}` | {c.kind} | {c.tool} | {c.status} | {str(c.expected).replace('|', '/')} | {str(c.observed).replace('|', '/')} |")
+        out.append(
+            f"| `{c.check_id}` | {c.kind} | {c.tool} | {c.status} | {str(c.expected).replace('|', '/')} | "
+            f"{str(c.observed).replace('|', '/')} |"
+        )
     out += ["", "</details>", ""]
     return "\n".join(out)
 
@@ -271,12 +348,22 @@ def coverage(tables: dict[str, pd.DataFrame], checks: pd.DataFrame) -> list[tupl
     for path in sorted((ROOT / "data" / "raw").glob("*/second_*.csv")):
         second[path.parent.name] += len(pd.read_csv(path, dtype="str"))
     out = []
-    prose = ["fair_shares", "mission_contributions", "force_requirements", "financial_figures", "spending_norms", "industry_shares", "claims"]
+    prose = [
+        "fair_shares",
+        "mission_contributions",
+        "force_requirements",
+        "financial_figures",
+        "spending_norms",
+        "industry_shares",
+        "claims",
+    ]
     for source in tables["sources"].source_id:
         results = tables["poll_results"][tables["poll_results"].source_id == source]
         positions = tables["party_positions"][tables["party_positions"].source_id == source]
         projections = tables["party_fiscal_projections"][tables["party_fiscal_projections"].source_id == source]
-        from_table = (results.value_origin == "table").sum() + (positions.cell_status == "transcribed").sum() + projections.quote.isna().sum()
+        from_table = (
+            (results.value_origin == "table").sum() + (positions.cell_status == "transcribed").sum() + projections.quote.isna().sum()
+        )
         from_text = (results.value_origin == "text").sum() + (positions.cell_status == "from_text").sum() + projections.quote.notna().sum()
         from_text += sum((tables[name].source_id == source).sum() for name in prose)
         lost = (positions.cell_status == "lost").sum()

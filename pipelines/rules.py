@@ -71,8 +71,9 @@ def description_numbers_are_stated(df: pd.DataFrame) -> pd.Series:
     return df.apply(stated, axis=1) if len(df) else pd.Series(dtype=bool)
 
 
-DESCRIBED = [row_rule("every number in description_en is in the row's quotes or values", ("description_en",),
-                      description_numbers_are_stated)]
+DESCRIBED = [
+    row_rule("every number in description_en is in the row's quotes or values", ("description_en",), description_numbers_are_stated)
+]
 
 SOURCES = [
     row_rule(
@@ -83,8 +84,7 @@ SOURCES = [
     row_rule(
         "a poll report has fieldwork dates and a sample size; other documents have none",
         ("document_type",),
-        lambda df: (df.document_type == "poll_report")
-        == (df.fieldwork_start.notna() & df.fieldwork_end.notna() & df.sample_n.notna()),
+        lambda df: (df.document_type == "poll_report") == (df.fieldwork_start.notna() & df.fieldwork_end.notna() & df.sample_n.notna()),
     ),
     row_rule(
         "reuse terms are quoted exactly when the document states them",
@@ -111,17 +111,21 @@ PARTIES = [
     ),
 ]
 
+
 # Rounding: each printed percentage may be off by up to 0.5 points.
 def answer_sums(df: pd.DataFrame) -> pd.DataFrame:
     """Per row: sum, count and whether 'don't know' is among the answers of its answer set."""
     # built-in group aggregations only (no per-group Python): this scales with the number of rows
     grouped = df.assign(dont_know=df.answer.str.lower().str.startswith("weet")).groupby(
-        ["question_id", "wave", "respondent_group", "item"], dropna=False)
-    return pd.DataFrame({
-        "total": grouped.value_pct.transform("sum"),
-        "slack": 0.5 * grouped.value_pct.transform("count"),
-        "complete": grouped.dont_know.transform("max").astype(bool),
-    })
+        ["question_id", "wave", "respondent_group", "item"], dropna=False
+    )
+    return pd.DataFrame(
+        {
+            "total": grouped.value_pct.transform("sum"),
+            "slack": 0.5 * grouped.value_pct.transform("count"),
+            "complete": grouped.dont_know.transform("max").astype(bool),
+        }
+    )
 
 
 def single_answer_within_100(df: pd.DataFrame) -> pd.Series:
@@ -141,27 +145,45 @@ def multiple_answers_within_bounds(df: pd.DataFrame) -> pd.Series:
 
 
 POLL_RESULTS = [
-    row_rule("a value is given exactly when value_status is 'reported'", ("value_pct",),
-             lambda df: df.value_pct.notna() == (df.value_status == "reported")),
-    row_rule("confidence bounds are given together, only with a base n", ("ci95_low_pct",),
-             lambda df: both_or_neither(df.ci95_low_pct, df.ci95_high_pct) & (df.ci95_low_pct.isna() | df.base_n.notna())),
-    row_rule("an exact value with a known base n has confidence bounds", ("ci95_low_pct",),
-             lambda df: df.ci95_low_pct.notna() | df.base_n.isna() | (df.comparator != "eq") | df.approximate),
-    row_rule("confidence bounds bracket the value", ("ci95_low_pct",),
-             lambda df: df.ci95_low_pct.isna() | ((df.ci95_low_pct <= df.value_pct) & (df.value_pct <= df.ci95_high_pct))),
-    row_rule("party_id is the respondent group's party (empty for total)", ("party_id",),
-             lambda df: df.party_id.fillna("total") == df.respondent_group),
-    row_rule("indicative is set exactly for the party columns printed with '*'", ("indicative",),
-             lambda df: (df.value_origin != "table") | (df.indicative == df.raw_column.str.endswith("*"))),
-    row_rule("a value from the prose has its quote", ("quote",),
-             lambda df: (df.value_origin != "text") | df.quote.notna()),
+    row_rule(
+        "a value is given exactly when value_status is 'reported'",
+        ("value_pct",),
+        lambda df: df.value_pct.notna() == (df.value_status == "reported"),
+    ),
+    row_rule(
+        "confidence bounds are given together, only with a base n",
+        ("ci95_low_pct",),
+        lambda df: both_or_neither(df.ci95_low_pct, df.ci95_high_pct) & (df.ci95_low_pct.isna() | df.base_n.notna()),
+    ),
+    row_rule(
+        "an exact value with a known base n has confidence bounds",
+        ("ci95_low_pct",),
+        lambda df: df.ci95_low_pct.notna() | df.base_n.isna() | (df.comparator != "eq") | df.approximate,
+    ),
+    row_rule(
+        "confidence bounds bracket the value",
+        ("ci95_low_pct",),
+        lambda df: df.ci95_low_pct.isna() | ((df.ci95_low_pct <= df.value_pct) & (df.value_pct <= df.ci95_high_pct)),
+    ),
+    row_rule(
+        "party_id is the respondent group's party (empty for total)",
+        ("party_id",),
+        lambda df: df.party_id.fillna("total") == df.respondent_group,
+    ),
+    row_rule(
+        "indicative is set exactly for the party columns printed with '*'",
+        ("indicative",),
+        lambda df: (df.value_origin != "table") | (df.indicative == df.raw_column.str.endswith("*")),
+    ),
+    row_rule("a value from the prose has its quote", ("quote",), lambda df: (df.value_origin != "text") | df.quote.notna()),
     # the charts are of this survey: a value the prose states is from its fieldwork month
-    row_rule("a value from the prose is of this survey (wave 2025-06b)", ("wave",),
-             lambda df: (df.value_origin != "text") | (df.wave == "2025-06b")),
-    row_rule("answers of a single-answer question sum to 100 within rounding", ("value_pct",),
-             single_answer_within_100),
-    row_rule("answers of a multiple-answer question stay within 100 x max answers", ("value_pct",),
-             multiple_answers_within_bounds),
+    row_rule(
+        "a value from the prose is of this survey (wave 2025-06b)",
+        ("wave",),
+        lambda df: (df.value_origin != "text") | (df.wave == "2025-06b"),
+    ),
+    row_rule("answers of a single-answer question sum to 100 within rounding", ("value_pct",), single_answer_within_100),
+    row_rule("answers of a multiple-answer question stay within 100 x max answers", ("value_pct",), multiple_answers_within_bounds),
 ]
 
 # Positions each matrix's legend allows (Tabel 5 adds check marks and 'not costed').
@@ -176,24 +198,50 @@ LEGENDS = {
 PARTY_COUNT = 15
 
 PARTY_POSITIONS = [
-    row_rule("every item of a matrix has exactly one cell for each of the 15 parties", ("party_id",),
-             lambda df: df.groupby(["table_id", "item"]).party_id.transform("nunique").eq(PARTY_COUNT)
-             & df.groupby(["table_id", "item"]).party_id.transform("size").eq(PARTY_COUNT)),
-    row_rule("the position is one of its table's legend", ("position",),
-             lambda df: df.position.isna() | pd.Series([p in LEGENDS[t] for t, p in zip(df.table_id, df.position)], index=df.index)),
-    row_rule("a lost cell has no position; any other cell has one", ("position",),
-             lambda df: df.position.isna() == (df.cell_status == "lost")),
-    row_rule("a position from the prose has its evidence quote, and only then", ("evidence_quote",),
-             lambda df: df.evidence_quote.notna() == (df.cell_status == "from_text")),
+    row_rule(
+        "every item of a matrix has exactly one cell for each of the 15 parties",
+        ("party_id",),
+        lambda df: (
+            df.groupby(["table_id", "item"]).party_id.transform("nunique").eq(PARTY_COUNT)
+            & df.groupby(["table_id", "item"]).party_id.transform("size").eq(PARTY_COUNT)
+        ),
+    ),
+    row_rule(
+        "the position is one of its table's legend",
+        ("position",),
+        lambda df: df.position.isna() | pd.Series([p in LEGENDS[t] for t, p in zip(df.table_id, df.position)], index=df.index),
+    ),
+    row_rule(
+        "a lost cell has no position; any other cell has one", ("position",), lambda df: df.position.isna() == (df.cell_status == "lost")
+    ),
+    row_rule(
+        "a position from the prose has its evidence quote, and only then",
+        ("evidence_quote",),
+        lambda df: df.evidence_quote.notna() == (df.cell_status == "from_text"),
+    ),
 ]
 
 POLL_QUESTIONS = [
-    row_rule("max_answers follows the response type (single: 1, max_3: 3, multiple: none)", ("max_answers",),
-             lambda df: df.max_answers.eq(df.response_type.map({"single": 1, "max_3": 3})).fillna(False)
-             | (df.response_type.eq("multiple") & df.max_answers.isna())),
-    row_rule("a printed base n appears in the printed base", ("base_n",),
-             lambda df: df.base_n.isna() | pd.Series([f"{n:,}".replace(",", ".") in str(d) for n, d in zip(df.base_n.fillna(0).astype(int), df.base_description)], index=df.index)),
+    row_rule(
+        "max_answers follows the response type (single: 1, max_3: 3, multiple: none)",
+        ("max_answers",),
+        lambda df: (
+            df.max_answers.eq(df.response_type.map({"single": 1, "max_3": 3})).fillna(False)
+            | (df.response_type.eq("multiple") & df.max_answers.isna())
+        ),
+    ),
+    row_rule(
+        "a printed base n appears in the printed base",
+        ("base_n",),
+        lambda df: (
+            df.base_n.isna()
+            | pd.Series(
+                [f"{n:,}".replace(",", ".") in str(d) for n, d in zip(df.base_n.fillna(0).astype(int), df.base_description)], index=df.index
+            )
+        ),
+    ),
 ]
+
 
 def in_order(low: str, high: str):
     """A rule that a range's lower end is not above its upper end."""
@@ -204,18 +252,27 @@ FORCE_REQUIREMENTS = [in_order("readiness_days_min", "readiness_days_max"), in_o
 POLL_WAVES = [
     in_order("fieldwork_start", "fieldwork_end"),
     row_rule("the wave id starts with its month", ("wave",), lambda df: df.wave.str[:7] == df.month),
-    row_rule("printed fieldwork days lie in the wave's month", ("fieldwork_start",),
-             lambda df: df.fieldwork_start.isna() | (df.fieldwork_start.dt.strftime("%Y-%m") == df.month)),
-    row_rule("printed fieldwork dates come with the quote that states them", ("quote",),
-             lambda df: df.fieldwork_start.isna() | df.quote.notna()),
+    row_rule(
+        "printed fieldwork days lie in the wave's month",
+        ("fieldwork_start",),
+        lambda df: df.fieldwork_start.isna() | (df.fieldwork_start.dt.strftime("%Y-%m") == df.month),
+    ),
+    row_rule(
+        "printed fieldwork dates come with the quote that states them", ("quote",), lambda df: df.fieldwork_start.isna() | df.quote.notna()
+    ),
 ]
 
 MISSION_CONTRIBUTIONS = [in_order("value", "value_max"), in_order("period_start", "period_end")]
 
 SPENDING_NORMS = [
     in_order("pct_gdp", "pct_gdp_max"),
-    row_rule("years are in order: agreed <= review <= target", ("review_year",),
-             lambda df: ~((df.agreed_year > df.review_year) | (df.review_year > df.target_year) | (df.agreed_year > df.target_year)).fillna(False)),
+    row_rule(
+        "years are in order: agreed <= review <= target",
+        ("review_year",),
+        lambda df: (
+            ~((df.agreed_year > df.review_year) | (df.review_year > df.target_year) | (df.agreed_year > df.target_year)).fillna(False)
+        ),
+    ),
 ]
 
 
@@ -228,10 +285,16 @@ def known_parties(df: pd.DataFrame) -> pd.Series:
 CLAIMS = [row_rule("claimed parties are known party ids", ("claimed_parties",), known_parties)]
 
 CHECKS: dict[str, list[pa.Check]] = {
-    "sources": SOURCES, "parties": PARTIES, "poll_questions": POLL_QUESTIONS, "poll_waves": POLL_WAVES,
+    "sources": SOURCES,
+    "parties": PARTIES,
+    "poll_questions": POLL_QUESTIONS,
+    "poll_waves": POLL_WAVES,
     "poll_results": POLL_RESULTS,
-    "party_positions": PARTY_POSITIONS, "spending_norms": SPENDING_NORMS, "claims": CLAIMS,
-    "force_requirements": FORCE_REQUIREMENTS, "mission_contributions": MISSION_CONTRIBUTIONS,
+    "party_positions": PARTY_POSITIONS,
+    "spending_norms": SPENDING_NORMS,
+    "claims": CLAIMS,
+    "force_requirements": FORCE_REQUIREMENTS,
+    "mission_contributions": MISSION_CONTRIBUTIONS,
 }
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from pipelines import excerpts, matrices, poll, prose
 from pipelines.common import (
@@ -20,16 +20,16 @@ from pipelines.common import (
     InputError,
     RawRow,
     csv_bytes,
-    staged_header,
-    transcribed_fields,
     data_resource_names,
     load_yaml,
     raw_columns,
     read_raw_csv,
     rel,
     run,
+    staged_header,
     staged_path,
     table_schema,
+    transcribed_fields,
     write_atomic,
 )
 
@@ -40,8 +40,7 @@ def copy_rows(resource: str, raw_name: str) -> list[StagedRow]:
     """A raw file that already has the published columns (reference tables)."""
     columns = transcribed_fields(resource)
     return [
-        {**raw.cells, "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": ""}
-        for raw in read_raw_csv(RAW / raw_name, columns)
+        {**raw.cells, "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": ""} for raw in read_raw_csv(RAW / raw_name, columns)
     ]
 
 
@@ -49,7 +48,14 @@ PARTIES = RAW / "reference" / "parties.csv"
 PARTY_CROSSWALK = RAW / "reference" / "party_crosswalk.csv"
 # Columns of party_crosswalk.csv; partyfacts_name is the evidence of the match, not published.
 CROSSWALK_COLUMNS = [
-    "party_id", "partyfacts_id", "partyfacts_name", "wikidata_id", "parlgov_id", "manifesto_id", "ches_id", "note",
+    "party_id",
+    "partyfacts_id",
+    "partyfacts_name",
+    "wikidata_id",
+    "parlgov_id",
+    "manifesto_id",
+    "ches_id",
+    "note",
 ]
 # Ids that come through Party Facts, with the form each must have.
 INTEGER_ID = re.compile(r"[1-9][0-9]*")
@@ -71,9 +77,7 @@ def known_party_ids() -> list[str]:
     return party_id["constraints"]["enum"]
 
 
-def crosswalk_problems(
-    crosswalk: list[RawRow], crosswalk_name: str, party_lines: dict[str, int], parties_name: str
-) -> list[str]:
+def crosswalk_problems(crosswalk: list[RawRow], crosswalk_name: str, party_lines: dict[str, int], parties_name: str) -> list[str]:
     """Every reason the crosswalk cannot be joined into parties, each naming file, line and field.
     `party_lines` gives the parties.csv line of each party, to point at it when a row is missing."""
     problems = []
@@ -87,7 +91,8 @@ def crosswalk_problems(
             problems.append(f"{raw.file}, line {raw.line}, field 'party_id': '{party_id}' is not a party id of schemas/parties.schema.json")
         elif party_id in first_line:
             problems.append(
-                f"{raw.file}, line {raw.line}, field 'party_id': '{party_id}' again (already on line {first_line[party_id]}); one row per party"
+                f"{raw.file}, line {raw.line}, field 'party_id': '{party_id}' again (already on line "
+                f"{first_line[party_id]}); one row per party"
             )
         else:
             first_line[party_id] = raw.line
@@ -147,13 +152,17 @@ def parties(parties_path: Path = PARTIES, crosswalk_path: Path = PARTY_CROSSWALK
     for raw in party_rows:
         # a party id outside the data model has no crosswalk row; validate reports it at its parties.csv line
         link = by_party.get(raw.cells["party_id"])
-        rows.append({
-            **raw.cells,
-            **{field: link.cells[field] if link else "" for field in CROSSWALK_IDS},
-            "crosswalk_note": link.cells["note"] if link else "",
-            "crosswalk_line": str(link.line) if link else "",
-            "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": "",
-        })
+        rows.append(
+            {
+                **raw.cells,
+                **{field: link.cells[field] if link else "" for field in CROSSWALK_IDS},
+                "crosswalk_note": link.cells["note"] if link else "",
+                "crosswalk_line": str(link.line) if link else "",
+                "raw_file": raw.file,
+                "raw_line": str(raw.line),
+                "raw_column": "",
+            }
+        )
     return rows
 
 

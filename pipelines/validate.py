@@ -20,8 +20,8 @@ from pipelines.common import (
     ROOT,
     VALIDATION,
     InputError,
-    json_bytes,
     data_resource_names,
+    json_bytes,
     read_staged,
     rel,
     run,
@@ -45,16 +45,17 @@ def staged_schema(name: str) -> dict:
     return {**schema, "fields": [*schema["fields"], *extra]}
 
 
-def structural_problems(
-    names: list[str], rows: dict[str, list[dict[str, str]]], paths: dict[str, Path] | None = None
-) -> list[str]:
+def structural_problems(names: list[str], rows: dict[str, list[dict[str, str]]], paths: dict[str, Path] | None = None) -> list[str]:
     """frictionless on the named staged tables together (so foreign keys between them hold).
     Tables without provenance columns (the checks) are validated against their plain schema."""
     paths = {n: (paths or {}).get(n, staged_path(n)) for n in names}
     package = Package(
         resources=[
-            Resource(path=rel(paths[n]), name=n,
-                     schema=Schema.from_descriptor(table_schema(n) if n in (rows.keys() - STAGED) else staged_schema(n)))
+            Resource(
+                path=rel(paths[n]),
+                name=n,
+                schema=Schema.from_descriptor(table_schema(n) if n in (rows.keys() - STAGED) else staged_schema(n)),
+            )
             for n in names
         ],
         basepath=str(ROOT),
@@ -77,10 +78,7 @@ def structural_problems(
                 first = next(r for r in table if all(r[k] == row[k] for k in key))
                 # in a melted table the key comes from the row label and the column header
                 field = None if row.get("raw_column") else key[0]
-                problems.append(
-                    f"{where(row, field)}: duplicate key {[row[k] for k in key]}, "
-                    f"already on line {first['raw_line']}"
-                )
+                problems.append(f"{where(row, field)}: duplicate key {[row[k] for k in key]}, already on line {first['raw_line']}")
             elif error.type == "foreign-key":
                 field = error.field_names[0]
                 problems.append(
@@ -147,16 +145,31 @@ def main() -> None:
     if problems:
         raise InputError(problems)
     checks = [
-        {"check_id": f"structure-{name}", "kind": "structure", "tool": "frictionless", "status": "pass",
-         "description": f"{name}: types, required fields, enums, ranges, primary and foreign keys (schemas/{name}.schema.json)",
-         "expected": "valid", "observed": f"valid ({len(rows[name])} rows)"}
+        {
+            "check_id": f"structure-{name}",
+            "kind": "structure",
+            "tool": "frictionless",
+            "status": "pass",
+            "description": f"{name}: types, required fields, enums, ranges, primary and foreign keys (schemas/{name}.schema.json)",
+            "expected": "valid",
+            "observed": f"valid ({len(rows[name])} rows)",
+        }
         for name in names
     ]
     for name in names:
         schema = rules.for_resource(name, table_schema(name))
         for check in schema.checks if schema is not None else []:
-            checks.append({"check_id": f"rule-{name}-{rules.slug(check.name)}", "kind": "in_table", "tool": "pandera",
-                           "status": "pass", "description": f"{name}: {check.name}", "expected": "every row", "observed": f"{len(rows[name])} rows"})
+            checks.append(
+                {
+                    "check_id": f"rule-{name}-{rules.slug(check.name)}",
+                    "kind": "in_table",
+                    "tool": "pandera",
+                    "status": "pass",
+                    "description": f"{name}: {check.name}",
+                    "expected": "every row",
+                    "observed": f"{len(rows[name])} rows",
+                }
+            )
     summary = {
         # publish refuses staged files that differ from the ones validated here
         "staged_sha256": {name: sha256(staged_path(name).read_bytes()) for name in names},

@@ -16,8 +16,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDIT = ROOT / "docs" / "audit"
-SOURCES = ("ipsos-io-2025-06-navo", "clingendael-2025-10-kantelpunt", "iob-2025-samen-sterker",
-           "kamerbrief-2025-navo-top", "aiv-2025-briefadvies-navo-top")
+SOURCES = (
+    "ipsos-io-2025-06-navo",
+    "clingendael-2025-10-kantelpunt",
+    "iob-2025-samen-sterker",
+    "kamerbrief-2025-navo-top",
+    "aiv-2025-briefadvies-navo-top",
+)
 RESOLUTIONS = ("corrected", "added", "registered", "left_out", "not_changed")
 
 
@@ -34,8 +39,11 @@ def unresolved() -> list[str]:
         resolved = Counter(r["finding_id"] for r in rows(AUDIT / f"{source}.resolution.csv"))
         problems += [f"{source}: finding {f} has {resolved[f]} resolutions" for f in found if resolved[f] != 1]
         problems += [f"{source}: resolution of unknown finding {f}" for f in resolved if f not in found]
-        problems += [f"{source}: finding {r['finding_id']} has resolution {r['resolution']!r}"
-                     for r in rows(AUDIT / f"{source}.resolution.csv") if r["resolution"] not in RESOLUTIONS]
+        problems += [
+            f"{source}: finding {r['finding_id']} has resolution {r['resolution']!r}"
+            for r in rows(AUDIT / f"{source}.resolution.csv")
+            if r["resolution"] not in RESOLUTIONS
+        ]
     return problems
 
 
@@ -71,8 +79,15 @@ def report() -> str:
         out.append(f"| `{source}` | {total} | {len(findings)} | " + " | ".join(str(counts[r]) for r in RESOLUTIONS) + " |")
         per_resource = ", ".join(f"{r['resource']} {r['rows']}" for r in audited if r["source_id"] == source)
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(Counter(f["kind"] for f in findings).items()))
-        sections += ["", f"## `{source}`", "", f"Rows audited: {per_resource}. Findings by kind: {kinds}.", "",
-                     "| finding | kind | row | resolution | what changed |", "|---|---|---|---|---|"]
+        sections += [
+            "",
+            f"## `{source}`",
+            "",
+            f"Rows audited: {per_resource}. Findings by kind: {kinds}.",
+            "",
+            "| finding | kind | row | resolution | what changed |",
+            "|---|---|---|---|---|",
+        ]
         for f in findings:
             r = resolution.get(f["finding_id"], {"resolution": "**unresolved**", "what_changed": ""})
             where = " · ".join(x for x in (f["resource"], f["row_key"], f["field"]) if x)

@@ -35,7 +35,7 @@ Same 2-core machine, shared with other jobs, so the load average is given; compa
 |---|---|---|
 | test suite, `pytest` (213 tests) | 715.5 s serial (load 1.9-2.3) | 155.7 s with `-n 2 --dist loadfile` (load 0.7-2.2) |
 | `make test` (verify-sources, pytest, lint) | about 12 min (load 1.9-2.3) | 2 min 46 s, pytest 162.7 s (load 0.9-2.1) |
-| forced `dvc repro --force` / `frictionless validate`, side by side | 16.4 s / 1.65 s = 10x (load 0.8-1.0) | 11.6 s / 1.84 s = 6.3x in `make bench` (load 1.2-1.4); 9.9 s / 1.96 s = 5x (load 0.3) |
+| forced repro / `frictionless validate` | 16.4 s / 1.65 s = 10x (load 0.8-1.0) | 11.6 s / 1.84 s = 6.3x (load 1.2-1.4) |
 | no-op `dvc repro` | 0.90 s (load 1.0) | 1.15 s (load 1.2-1.4), 1.18 s (load 0.3) |
 
 Coverage is the same before and after: 213 tests, nothing skipped or deselected; the
@@ -98,8 +98,9 @@ print(json.dumps({"rows": len(big), "seconds": time.perf_counter() - start, "val
 
 
 def scaling(name: str, factor: int, folder: Path) -> dict:
-    result = subprocess.run([str(BIN / "python"), "-c", SCALING, name, str(factor), str(folder)], cwd=ROOT, env=ENV,
-                            check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "python"), "-c", SCALING, name, str(factor), str(folder)], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -112,7 +113,9 @@ def main() -> None:
     bare = timed([str(BIN / "python"), "-c", "pass"], 5)
     imports = {module: timed([str(BIN / "python"), "-c", f"import {module}"], 3) - bare for module in IMPORTS}
     with tempfile.TemporaryDirectory() as folder:
-        scale = {(name, factor): scaling(name, factor, Path(folder)) for name in ("poll_results", "party_positions") for factor in (1, 10, 100)}
+        scale = {
+            (name, factor): scaling(name, factor, Path(folder)) for name in ("poll_results", "party_positions") for factor in (1, 10, 100)
+        }
     lines = [
         "# Benchmarks",
         "",
@@ -144,8 +147,10 @@ def main() -> None:
         "",
         "| table | factor | rows | seconds | ms per 1000 rows |",
         "|---|---|---|---|---|",
-        *(f"| `{name}` | {factor}× | {r['rows']} | {r['seconds']:.2f} | {1000 * r['seconds'] / r['rows'] * 1000:.0f} |"
-          for (name, factor), r in scale.items()),
+        *(
+            f"| `{name}` | {factor}× | {r['rows']} | {r['seconds']:.2f} | {1000 * r['seconds'] / r['rows'] * 1000:.0f} |"
+            for (name, factor), r in scale.items()
+        ),
         "",
         "## Where the time goes",
         "",

@@ -3,7 +3,8 @@
     python scripts/codebook.py
 
 Every resource with its description, key and foreign keys, and every column with its type,
-constraints (with the label of each category, where the schema gives one) and description. A test fails when the codebook is not what this makes.
+constraints (with the label of each category, where the schema gives one) and description. A
+test fails when the codebook is not what this makes.
 """
 
 from __future__ import annotations
@@ -67,8 +68,7 @@ def codebook() -> str:
         out += ["", f"## {resource['name']}", "", cell(schema.get("description", resource["description"])), ""]
         out.append(f"Key: {', '.join(f'`{k}`' for k in key)}." if key else "Key: none.")
         for fk in schema.get("foreignKeys", []):
-            out.append(f"`{', '.join(fk['fields'])}` refers to `{fk['reference']['resource']}` "
-                       f"(`{', '.join(fk['reference']['fields'])}`).")
+            out.append(f"`{', '.join(fk['fields'])}` refers to `{fk['reference']['resource']}` (`{', '.join(fk['reference']['fields'])}`).")
         out += ["", "| column | type | constraints | description |", "|---|---|---|---|"]
         out += [f"| `{f['name']}` | {f['type']} | {cell(constraints(f))} | {cell(f.get('description', ''))} |" for f in schema["fields"]]
     return "\n".join(out) + "\n"

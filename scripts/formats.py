@@ -52,12 +52,28 @@ from pipelines.common import DESCRIPTOR, ROOT, write_atomic
 DIST = ROOT / "dist"
 
 SQL_TYPES = {"string": str, "integer": int, "number": float, "boolean": int, "date": str}
-ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
-               "date": pa.date32()}
+ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32()}
 # Text worth searching: what the documents say (quotes), labels a reader looks for, descriptions.
-SEARCHED_FIELDS = {"text_nl", "text_en", "item", "item_en", "answer", "answer_en", "section", "section_en",
-                   "title", "title_en", "name", "name_en", "label_as_printed", "base_description",
-                   "description", "description_en", "note", "notes"}
+SEARCHED_FIELDS = {
+    "text_nl",
+    "text_en",
+    "item",
+    "item_en",
+    "answer",
+    "answer_en",
+    "section",
+    "section_en",
+    "title",
+    "title_en",
+    "name",
+    "name_en",
+    "label_as_printed",
+    "base_description",
+    "description",
+    "description_en",
+    "note",
+    "notes",
+}
 EXCEL_SHEET_NAME_MAX = 31
 EXCEL_COLUMN_WIDTH_MAX = 60
 ZIP_EPOCH = datetime.datetime(1980, 1, 1)  # the earliest time a zip entry can carry
@@ -145,18 +161,20 @@ def build_sqlite(package: Package) -> bytes:
                 {field["name"]: SQL_TYPES[field["type"]] for field in schema_fields},
                 pk=tuple(primary_key(package, name)) or None,
                 not_null=[field["name"] for field in schema_fields if is_required(field)],
-                foreign_keys=[(key["fields"][0], key["reference"]["resource"], key["reference"]["fields"][0])
-                              for key in foreign_keys(package, name)],
+                foreign_keys=[
+                    (key["fields"][0], key["reference"]["resource"], key["reference"]["fields"][0]) for key in foreign_keys(package, name)
+                ],
             )
             by_name = {field["name"]: field for field in schema_fields}
-            table.insert_all({key: sql_value(by_name[key], value) for key, value in row.items()}
-                             for row in typed_rows(package, name))
-            searched = [field["name"] for field in schema_fields
-                        if field["type"] == "string" and (field["name"] in SEARCHED_FIELDS or field["name"].endswith("quote"))]
+            table.insert_all({key: sql_value(by_name[key], value) for key, value in row.items()} for row in typed_rows(package, name))
+            searched = [
+                field["name"]
+                for field in schema_fields
+                if field["type"] == "string" and (field["name"] in SEARCHED_FIELDS or field["name"].endswith("quote"))
+            ]
             if searched:
                 table.enable_fts(searched, fts_version="FTS5")
-        db.table("package_metadata").insert_all(
-            [{"key": key, "value": value} for key, value in package_facts(package).items()], pk="key")
+        db.table("package_metadata").insert_all([{"key": key, "value": value} for key, value in package_facts(package).items()], pk="key")
         db.table("data_dictionary").insert_all(data_dictionary(package), pk=("resource", "field"))
         db.vacuum()
         db.close()
@@ -167,9 +185,14 @@ def package_facts(package: Package) -> dict[str, str]:
     descriptor = package.to_descriptor()
     licence = descriptor["licenses"][0]
     return {
-        "name": descriptor["name"], "title": descriptor["title"], "version": descriptor["version"],
-        "created": descriptor["created"], "description": descriptor["description"],
-        "license": licence["name"], "license_title": licence.get("title", ""), "license_url": licence.get("path", ""),
+        "name": descriptor["name"],
+        "title": descriptor["title"],
+        "version": descriptor["version"],
+        "created": descriptor["created"],
+        "description": descriptor["description"],
+        "license": licence["name"],
+        "license_title": licence.get("title", ""),
+        "license_url": licence.get("path", ""),
         "citation": citation(package),
     }
 
@@ -185,23 +208,32 @@ def data_dictionary(package: Package) -> list[Row]:
     """Every column of every resource: type, whether required, keys, other constraints, description."""
     entries = []
     for resource in package.resources:
-        keys = {key["fields"][0]: f"{key['reference']['resource']}.{key['reference']['fields'][0]}"
-                for key in foreign_keys(package, resource.name)}
+        keys = {
+            key["fields"][0]: f"{key['reference']['resource']}.{key['reference']['fields'][0]}"
+            for key in foreign_keys(package, resource.name)
+        }
         pk = primary_key(package, resource.name)
         for field in fields(package, resource.name):
             constraints = {k: v for k, v in field.get("constraints", {}).items() if k != "required"}
-            entries.append({
-                "resource": resource.name,
-                "field": field["name"],
-                "type": field["type"],
-                "required": is_required(field),
-                "key": ", ".join(part for part in ("primary key" if field["name"] in pk else "",
-                                                   f"foreign key to {keys[field['name']]}" if field["name"] in keys else "")
-                                 if part),
-                "constraints": json.dumps(constraints, ensure_ascii=False) if constraints else "",
-                "title": field.get("title", ""),
-                "description": field.get("description", ""),
-            })
+            entries.append(
+                {
+                    "resource": resource.name,
+                    "field": field["name"],
+                    "type": field["type"],
+                    "required": is_required(field),
+                    "key": ", ".join(
+                        part
+                        for part in (
+                            "primary key" if field["name"] in pk else "",
+                            f"foreign key to {keys[field['name']]}" if field["name"] in keys else "",
+                        )
+                        if part
+                    ),
+                    "constraints": json.dumps(constraints, ensure_ascii=False) if constraints else "",
+                    "title": field.get("title", ""),
+                    "description": field.get("description", ""),
+                }
+            )
     return entries
 
 
@@ -214,8 +246,14 @@ def build_xlsx(package: Package) -> bytes:
     facts = package_facts(package)
     about.append([facts["title"]])
     about["A1"].font = Font(bold=True, size=14)
-    for label, key in (("Version", "version"), ("Citation", "citation"), ("Licence", "license_title"),
-                       ("Licence URL", "license_url"), ("Created", "created"), ("Description", "description")):
+    for label, key in (
+        ("Version", "version"),
+        ("Citation", "citation"),
+        ("Licence", "license_title"),
+        ("Licence URL", "license_url"),
+        ("Created", "created"),
+        ("Description", "description"),
+    ):
         about.append([label, facts[key]])
         about.cell(about.max_row, 1).font = bold
     about.append([])
@@ -286,16 +324,23 @@ def zipped(files: dict[str, bytes], moment: datetime.datetime) -> bytes:
 def arrow_schema(package: Package, name: str) -> pa.Schema:
     resource = package.get_resource(name)
     columns = [
-        pa.field(field["name"], ARROW_TYPES[field["type"]], nullable=not is_required(field),
-                 metadata={"title": field.get("title", ""), "description": field.get("description", ""),
-                           "type": field["type"]})
+        pa.field(
+            field["name"],
+            ARROW_TYPES[field["type"]],
+            nullable=not is_required(field),
+            metadata={"title": field.get("title", ""), "description": field.get("description", ""), "type": field["type"]},
+        )
         for field in fields(package, name)
     ]
-    return pa.schema(columns, metadata={
-        "frictionless:resource": json.dumps({k: v for k, v in resource.to_descriptor().items() if k != "schema"},
-                                            ensure_ascii=False, sort_keys=True),
-        "frictionless:schema": json.dumps(resource.schema.to_descriptor(), ensure_ascii=False, sort_keys=True),
-    })
+    return pa.schema(
+        columns,
+        metadata={
+            "frictionless:resource": json.dumps(
+                {k: v for k, v in resource.to_descriptor().items() if k != "schema"}, ensure_ascii=False, sort_keys=True
+            ),
+            "frictionless:schema": json.dumps(resource.schema.to_descriptor(), ensure_ascii=False, sort_keys=True),
+        },
+    )
 
 
 def build_parquet(package: Package) -> bytes:

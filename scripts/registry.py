@@ -7,9 +7,10 @@
 
 A version names one set of bytes: every entry lists the size and SHA-256 of every published
 file (resources by name, the descriptor, the report and charts, and from 2.2.0 the harvestable
-metadata in metadata/) and, where known, the commit it was built from. An entry never changes once committed (only its unknown commit may be filled
-in), so a change of published bytes needs a new version. The entry of the newest version has no
-commit yet: it is the commit that adds it, which the next release records.
+metadata in metadata/) and, where known, the commit it was built from. An entry never changes
+once committed (only its unknown commit may be filled in), so a change of published bytes
+needs a new version. The entry of the newest version has no commit yet: it is the commit that
+adds it, which the next release records.
 
 Differences between versions are computed with daff (the highlighter diff of tables), per
 resource by primary key, after the column renames and key changes a major release declares in
@@ -60,6 +61,7 @@ def has_history(root: Path = ROOT) -> bool:
 
 def load(root: Path = ROOT) -> list[dict]:
     """The entries, oldest first; duplicate keys in the JSON are refused."""
+
     def no_duplicates(pairs: list[tuple[str, object]]) -> dict:
         keys = [key for key, _ in pairs]
         repeated = sorted({key for key in keys if keys.count(key) > 1})
@@ -93,6 +95,7 @@ def working_tree_reader(root: Path = ROOT):
     def read(path: str) -> bytes | None:
         file = root / path
         return file.read_bytes() if file.is_file() else None
+
     return read
 
 
@@ -100,6 +103,7 @@ def commit_reader(commit: str, root: Path = ROOT):
     def read(path: str) -> bytes | None:
         shown = git("show", f"{commit}:{path}", root=root)
         return shown.stdout if shown.returncode == 0 else None
+
     return read
 
 
@@ -136,8 +140,10 @@ def same_bytes(entry: dict, found: dict) -> list[str]:
             elif name not in listed:
                 problems.append(f"{name}: published but not in the entry")
             elif (listed[name]["bytes"], listed[name]["sha256"]) != (seen[name]["bytes"], seen[name]["sha256"]):
-                problems.append(f"{name}: the entry says {listed[name]['bytes']} bytes, sha256 {listed[name]['sha256'][:12]}…; "
-                                f"the file has {seen[name]['bytes']} bytes, sha256 {seen[name]['sha256'][:12]}…")
+                problems.append(
+                    f"{name}: the entry says {listed[name]['bytes']} bytes, sha256 {listed[name]['sha256'][:12]}…; "
+                    f"the file has {seen[name]['bytes']} bytes, sha256 {seen[name]['sha256'][:12]}…"
+                )
     if entry.get("descriptor", {}).get("sha256") != found["descriptor"]["sha256"]:
         problems.append("datapackage.json: its sha256 differs from the entry")
     return problems
@@ -192,8 +198,7 @@ def history_problems(entries: list[dict], root: Path = ROOT) -> list[str]:
         resources = {r["name"] for r in descriptor["resources"]}
         for unknown in sorted(set(entry.get("files", {})) - resources):
             problems.append(f"{name}: '{unknown}' is not a resource of that version")
-        found = {**published_files(read, descriptor),
-                 **{group: report_records(read, list(entry.get(group, {}))) for group in PATH_GROUPS}}
+        found = {**published_files(read, descriptor), **{group: report_records(read, list(entry.get(group, {}))) for group in PATH_GROUPS}}
         problems += [f"{name}: {p}" for p in same_bytes(entry, found)]
     # what earlier commits registered must stand unchanged (a commit may only be filled in)
     current = {e["version"]: e for e in entries}
@@ -209,9 +214,12 @@ def history_problems(entries: list[dict], root: Path = ROOT) -> list[str]:
                 problems.append(f"releases.json version {old['version']}: registered in commit {commit[:12]} but removed since")
                 continue
             if {k: v for k, v in old.items() if k != "commit"} != {k: v for k, v in new.items() if k != "commit"} or (
-                    old.get("commit") is not None and old["commit"] != new.get("commit")):
-                problems.append(f"releases.json version {old['version']}: changed since commit {commit[:12]} registered it; "
-                                "published bytes need a new version")
+                old.get("commit") is not None and old["commit"] != new.get("commit")
+            ):
+                problems.append(
+                    f"releases.json version {old['version']}: changed since commit {commit[:12]} registered it; "
+                    "published bytes need a new version"
+                )
     return problems
 
 
@@ -230,8 +238,10 @@ def check(root: Path = ROOT) -> list[str]:
     version = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))["version"]
     by_version = {e["version"]: e for e in entries}
     if version not in by_version:
-        problems.append(f"datapackage.json says version {version}, which releases.json does not register "
-                        "(run `python scripts/registry.py register` for a new version)")
+        problems.append(
+            f"datapackage.json says version {version}, which releases.json does not register "
+            "(run `python scripts/registry.py register` for a new version)"
+        )
     else:
         if entries[-1]["version"] != version:
             problems.append(f"datapackage.json says {version}, but the newest registered version is {entries[-1]['version']}")
@@ -285,6 +295,7 @@ def write(root: Path, entries: list[dict]) -> None:
 
 # ---- make which ---------------------------------------------------------------------------
 
+
 def which(path: Path, root: Path = ROOT) -> tuple[bool, str]:
     """(matched, what to print) for a file downloaded from anywhere."""
     content = path.read_bytes()
@@ -313,8 +324,10 @@ def looks_like(content: bytes, root: Path) -> str:
     try:
         data = json.loads(text)
         if isinstance(data, dict) and "resources" in data:
-            return (f"it is a data package descriptor named {data.get('name')!r} that says version "
-                    f"{data.get('version')!r}, but it was changed or never released")
+            return (
+                f"it is a data package descriptor named {data.get('name')!r} that says version "
+                f"{data.get('version')!r}, but it was changed or never released"
+            )
     except json.JSONDecodeError:
         pass
     header = next(csv.reader(io.StringIO(text)), [])
@@ -326,11 +339,15 @@ def looks_like(content: bytes, root: Path) -> str:
             best, overlap = schema.name.removesuffix(".schema.json"), score
     if best and overlap >= 0.5:
         exact = "" if overlap == 1 else f" ({overlap:.0%} of the columns in common)"
-        return f"it looks like resource '{best}'{exact}, but its values differ from every release: it was edited or is from an unreleased build"
+        return (
+            f"it looks like resource '{best}'{exact}, but its values differ from every release: "
+            "it was edited or is from an unreleased build"
+        )
     return "it is not a published resource of this package"
 
 
 # ---- make diff ----------------------------------------------------------------------------
+
 
 @dataclass
 class TableDiff:
@@ -369,6 +386,7 @@ def package_at(version: str, root: Path = ROOT):
 
     def schema(resource: dict) -> dict:
         return json.loads(read(resource["schema"]))
+
     return read, descriptor, schema
 
 
@@ -427,8 +445,11 @@ def diff_table(resource: str, old: bytes | None, new: bytes | None, key: list[st
         old_rows = [{names.get(c, c): v for c, v in row.items()} for row in old_rows]
         result.notes += [f"column {a} renamed {b}" for a, b in names.items()]
     for rule in (r for r in rekeyed if r["resource"] == resource):
-        hits = [row for row in old_rows if row.get(rule["column"]) == rule["old"]
-                and all(row.get(c) == v for c, v in rule.get("where", {}).items())]
+        hits = [
+            row
+            for row in old_rows
+            if row.get(rule["column"]) == rule["old"] and all(row.get(c) == v for c, v in rule.get("where", {}).items())
+        ]
         for row in hits:
             row[rule["column"]] = rule["new"]
         where = "".join(f" where {c} = {v!r}" for c, v in rule.get("where", {}).items())
@@ -482,12 +503,16 @@ def diff(old: str, new: str = WORKING_TREE, root: Path = ROOT) -> list[TableDiff
         else:
             key = []
         key = [key] if isinstance(key, str) else key
-        out.append(diff_table(
-            name,
-            old_read(old_resources[name]["path"]) if name in old_resources else None,
-            new_read(new_resources[name]["path"]) if name in new_resources else None,
-            key, renamed, rekeyed,
-        ))
+        out.append(
+            diff_table(
+                name,
+                old_read(old_resources[name]["path"]) if name in old_resources else None,
+                new_read(new_resources[name]["path"]) if name in new_resources else None,
+                key,
+                renamed,
+                rekeyed,
+            )
+        )
     return out
 
 
@@ -510,7 +535,9 @@ def render(diffs: list[TableDiff], old: str, new: str, markdown: bool = False) -
     lines += ["", "| resource | rows added | rows removed | fields changed | notes |", "|---|---|---|---|---|"]
     touched = [d for d in diffs if d.added or d.removed or d.changed or d.notes]
     for d in touched:
-        lines.append(f"| {d.resource} | {len(d.added)} | {len(d.removed)} | {len(d.changed)} | {cell('; '.join(d.notes)) if d.notes else ''} |")
+        lines.append(
+            f"| {d.resource} | {len(d.added)} | {len(d.removed)} | {len(d.changed)} | {cell('; '.join(d.notes)) if d.notes else ''} |"
+        )
     unchanged = [d.resource for d in diffs if d not in touched]
     if unchanged:
         lines += ["", f"Unchanged: {', '.join(unchanged)}."]
@@ -520,8 +547,10 @@ def render(diffs: list[TableDiff], old: str, new: str, markdown: bool = False) -
         lines += ["", f"#### {d.resource}", ""]
         if d.changed:
             lines += ["| key | field | old | new | source · locator |", "|---|---|---|---|---|"]
-            lines += [f"| {cell(key_text(row, d.key))} | {column} | {cell(before)} | {cell(after)} | {cell(place(row))} |"
-                      for row, column, before, after in d.changed]
+            lines += [
+                f"| {cell(key_text(row, d.key))} | {column} | {cell(before)} | {cell(after)} | {cell(place(row))} |"
+                for row, column, before, after in d.changed
+            ]
         for label, rows in (("added", d.added), ("removed", d.removed)):
             if rows:
                 lines += ([""] if d.changed else []) + [f"Rows {label}:", ""]
@@ -553,7 +582,9 @@ def main(argv: list[str]) -> int:
             markdown = "--markdown" in args
             args = [a for a in args if a != "--markdown"]
             if not args or not args[0]:
-                raise RegistryError(f"usage: make diff FROM=<version> [TO=<version>]; known versions: {', '.join(e['version'] for e in load())}")
+                raise RegistryError(
+                    f"usage: make diff FROM=<version> [TO=<version>]; known versions: {', '.join(e['version'] for e in load())}"
+                )
             old, new = args[0], (args[1] if len(args) > 1 and args[1] else WORKING_TREE)
             print(render(diff(old, new), old, new, markdown), end="")
             return 0

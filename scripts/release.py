@@ -22,20 +22,43 @@ import re
 import subprocess
 import sys
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
-import yaml
 
 import formats  # scripts/ is on the path when this runs as a script
 import registry
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
-CONTENTS = ("datapackage.json", "data/*.csv", "data/raw/**/*", "schemas/*.json", "README.md", "LICENSE", "CITATION.cff", "CONTRIBUTING.md",
-            "CHANGELOG.md", ".zenodo.json", "releases.json", "reports/**/*", "metadata/*", "schemas/profiles/**/*", "docs/**/*", "pipelines/*.py", "scripts/*.py",
-            "Makefile", "pyproject.toml", "requirements.lock", "requirements-tools.in", "requirements-tools.lock",
-            "dvc.yaml", "dvc.lock", ".dvcignore", ".gitattributes")
+CONTENTS = (
+    "datapackage.json",
+    "data/*.csv",
+    "data/raw/**/*",
+    "schemas/*.json",
+    "README.md",
+    "LICENSE",
+    "CITATION.cff",
+    "CONTRIBUTING.md",
+    "CHANGELOG.md",
+    ".zenodo.json",
+    "releases.json",
+    "reports/**/*",
+    "metadata/*",
+    "schemas/profiles/**/*",
+    "docs/**/*",
+    "pipelines/*.py",
+    "scripts/*.py",
+    "Makefile",
+    "pyproject.toml",
+    "requirements.lock",
+    "requirements-tools.in",
+    "requirements-tools.lock",
+    "dvc.yaml",
+    "dvc.lock",
+    ".dvcignore",
+    ".gitattributes",
+)
 # Without git, DVC needs to be told that there is no SCM; the archive carries this config.
 DVC_CONFIG = b"[core]\n    analytics = false\n    check_update = false\n    no_scm = true\n"
 
@@ -100,8 +123,10 @@ def check() -> str:
     if changed:
         # put the committed files back: the release is refused, the tree stays as committed
         run("git", "checkout", "--", ".")
-        problems.append("the committed published files are not what the pipeline makes; commit the output of "
-                        f"`make repro` first. Files that differ:\n{changed}")
+        problems.append(
+            "the committed published files are not what the pipeline makes; commit the output of "
+            f"`make repro` first. Files that differ:\n{changed}"
+        )
     problems += [f"releases.json: {p}" for p in registry.check(ROOT)]
     valid = run("frictionless", "validate", "datapackage.json")
     if valid.returncode != 0:
@@ -114,13 +139,20 @@ def check() -> str:
 def build(version: str) -> Path:
     name = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["name"]
     commit_time = int(run("git", "log", "-1", "--format=%ct").stdout.strip() or 315532800)
-    stamp = datetime.fromtimestamp(max(commit_time, 315532800), tz=timezone.utc).timetuple()[:6]
+    stamp = datetime.fromtimestamp(max(commit_time, 315532800), tz=UTC).timetuple()[:6]
     tracked = set(run("git", "ls-files").stdout.split("\n"))
-    files = sorted({p.relative_to(ROOT).as_posix() for pattern in CONTENTS for p in ROOT.glob(pattern)
-                    if p.is_file() and p.relative_to(ROOT).as_posix() in tracked})
+    files = sorted(
+        {
+            p.relative_to(ROOT).as_posix()
+            for pattern in CONTENTS
+            for p in ROOT.glob(pattern)
+            if p.is_file() and p.relative_to(ROOT).as_posix() in tracked
+        }
+    )
     DIST.mkdir(exist_ok=True)
     archive = DIST / f"{name}-{version}.zip"
     with zipfile.ZipFile(archive, "w") as zip_file:
+
         def add(relative: str, content: bytes) -> None:
             info = zipfile.ZipInfo(f"{name}-{version}/{relative}", date_time=stamp)
             info.external_attr = 0o644 << 16
@@ -134,8 +166,7 @@ def build(version: str) -> Path:
         built = formats.build_all(ROOT / "datapackage.json", DIST)
     except formats.FormatsError as error:
         raise ReleaseError(str(error)) from None
-    sums = "".join(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
-                   for path in sorted([archive, *built]))
+    sums = "".join(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" for path in sorted([archive, *built]))
     (DIST / "SHA256SUMS").write_text(sums, encoding="utf-8")
     return archive
 
@@ -150,8 +181,10 @@ def main() -> None:
     except ReleaseError as error:
         print(f"not released:\n{error}", file=sys.stderr)
         sys.exit(1)
-    print(f"released {archive.relative_to(ROOT)} ({archive.stat().st_size} bytes) and the SQLite, Excel and Parquet formats; "
-          "checksums in dist/SHA256SUMS")
+    print(
+        f"released {archive.relative_to(ROOT)} ({archive.stat().st_size} bytes) and the SQLite, Excel and Parquet formats; "
+        "checksums in dist/SHA256SUMS"
+    )
 
 
 if __name__ == "__main__":

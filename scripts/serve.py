@@ -100,9 +100,11 @@ def values_from_section(package: Package) -> str:
         key = " || ' / ' || ".join(f"coalesce({column}, '')" for column in resource.schema.primary_key)
         quote = "evidence_quote" if "evidence_quote" in names else "quote" if "quote" in names else "null"
         printed = "printed" if "printed" in names else "null"
-        parts.append(f"select '{resource.name}' as resource, {key} as row_key, {VALUE_COLUMNS[resource.name]} as value, "
-                     f"{printed} as printed, locator, {quote} as quote from {resource.name} "
-                     "where source_id = :source_id and locator like :locator || '%'")
+        parts.append(
+            f"select '{resource.name}' as resource, {key} as row_key, {VALUE_COLUMNS[resource.name]} as value, "
+            f"{printed} as printed, locator, {quote} as quote from {resource.name} "
+            "where source_id = :source_id and locator like :locator || '%'"
+        )
     return "\nunion all\n".join(parts) + "\norder by locator, resource, row_key"
 
 
@@ -110,8 +112,7 @@ def table_sources(db: sqlite3.Connection, package: Package, name: str) -> str:
     """The documents a table's rows come from, by title; a table without source_id is the package's own."""
     if "source_id" not in [field.name for field in package.get_resource(name).schema.fields] or name == "sources":
         return f"{package.title}, version {package.version}"
-    titles = db.execute(f"select distinct s.title from {name} t join sources s on s.source_id = t.source_id "
-                        "order by s.title").fetchall()
+    titles = db.execute(f"select distinct s.title from {name} t join sources s on s.source_id = t.source_id order by s.title").fetchall()
     return "; ".join(title for (title,) in titles)
 
 
@@ -162,7 +163,7 @@ def metadata(package: Package, database: Path) -> dict:
         "values_from_section": {
             "title": "Every value taken from one section of one document",
             "description": "All values whose source is :source_id and whose locator starts with :locator "
-                           "(e.g. iob-2025-samen-sterker and §5.3, or ipsos-io-2025-06-navo and Tabel 1).",
+            "(e.g. iob-2025-samen-sterker and §5.3, or ipsos-io-2025-06-navo and Tabel 1).",
             "sql": values_from_section(package),
         },
         "discrepancy_register": {
@@ -203,8 +204,20 @@ def main(argv: list[str] | None = None) -> None:
     except formats.FormatsError as error:
         print(f"serve: {error}", file=sys.stderr)
         sys.exit(1)
-    command = [sys.executable, "-m", "datasette", "serve", "--immutable", str(database), "--metadata", str(metadata_file),
-               "--host", HOST, "--port", str(args.port)]
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "--immutable",
+        str(database),
+        "--metadata",
+        str(metadata_file),
+        "--host",
+        HOST,
+        "--port",
+        str(args.port),
+    ]
     for name, value in SETTINGS.items():
         command += ["--setting", name, value]
     print(f"serve: http://{HOST}:{args.port}/ (Ctrl-C stops it)", flush=True)

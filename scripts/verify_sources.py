@@ -49,6 +49,7 @@ ELLIPSIS = re.compile(r"…|\.\.\.")
 @dataclass
 class Document:
     """A text layer, normalised for matching, with the line each normalised character is on."""
+
     source_id: str
     lines: list[str]
     variants: list[tuple[str, list[int]]] = field(default_factory=list)  # (text, line of each char)
@@ -56,7 +57,7 @@ class Document:
     starts: list[int] | None = None  # lines that start a part (headings, captions)
 
     @classmethod
-    def read(cls, source_id: str, text: str) -> "Document":
+    def read(cls, source_id: str, text: str) -> Document:
         doc = cls(source_id, text.split("\n"))
         for keep_hyphen in (False, True):
             chars, where = [], []
@@ -126,10 +127,10 @@ def heads(lines: list[str], number: int, key: str) -> bool:
     text = squash(line)
     if not key or not text or len(line.strip()) >= 120:
         return False
-    if text == key or (text.startswith(key) and text[len(key):len(key) + 1] in ".:"):
+    if text == key or (text.startswith(key) and text[len(key) : len(key) + 1] in ".:"):
         return True
     if len(text) >= 8 and key.startswith(text):
-        joined = squash(" ".join(lines[number - 1:number + 2]))
+        joined = squash(" ".join(lines[number - 1 : number + 2]))
         return joined.startswith(key)
     return False
 
@@ -144,8 +145,13 @@ def locator_parts(locator: str) -> list[tuple[str, str]]:
         marks += [("caption", f"{k} {n}") for k, n in re.findall(r"\b(Tabel|Table|Figuur|Figure)\s+(\d+(?:\.\d+)*)", piece)]
         for group in re.findall(r"\b(?:footnotes?|voetnoot|noten?)\s+((?:\d+(?:\s*(?:,|and|en|-)\s*)?)+)", piece, re.I):
             marks += [("footnote", n) for n in re.findall(r"\d+", group)]
-        rest = re.sub(r"§\s*\d+(?:\.\d+)*|\b(?:Tabel|Table|Figuur|Figure)\s+\d+(?:\.\d+)*|\b(?:footnotes?|voetnoot|noten?)\s+\d+(?:\s*(?:,|and|en|-)\s*\d+)*",
-                      " ", piece, flags=re.I)
+        rest = re.sub(
+            r"§\s*\d+(?:\.\d+)*|\b(?:Tabel|Table|Figuur|Figure)\s+\d+(?:\.\d+)*"
+            r"|\b(?:footnotes?|voetnoot|noten?)\s+\d+(?:\s*(?:,|and|en|-)\s*\d+)*",
+            " ",
+            piece,
+            flags=re.I,
+        )
         rest = re.sub(r"\s*\([^()]*\)\s*$", "", rest).strip(" ,:")
         if len(rest) > 3:
             marks.append(("heading", " ".join(rest.split())))
@@ -173,8 +179,10 @@ def find_spans(doc: Document, locator: str, names: set[str]) -> list[tuple[int, 
                 match = NUMBERED.match(fold(line)) if len(line) < 100 else None
                 if match and match.group(1) == key:
                     # a numbered section runs to the next numbered heading that is not one of its subsections
-                    end = next((n - 1 for n in starts if n > number and NUMBERED.match(fold(lines[n - 1]))
-                                and not is_child(lines[n - 1], key)), last)
+                    end = next(
+                        (n - 1 for n in starts if n > number and NUMBERED.match(fold(lines[n - 1])) and not is_child(lines[n - 1], key)),
+                        last,
+                    )
                     out.append((number, end))
         elif kind == "caption":
             for number, line in enumerate(lines, start=1):
@@ -195,7 +203,7 @@ def find_spans(doc: Document, locator: str, names: set[str]) -> list[tuple[int, 
                     out.append((number, end))
         else:
             headings = [n for n in starts if not CAPTION.match(fold(lines[n - 1]).strip())]  # figures stand inside sections
-            for number, line in enumerate(lines, start=1):
+            for number in range(1, len(lines) + 1):
                 if heads(lines, number, squash(key)):
                     end = min([n - 1 for n in headings if n > number] or [last])
                     out.append((number, end))
@@ -208,6 +216,7 @@ def is_child(line: str, key: str) -> bool:
 
 
 # ---- what is checked ----------------------------------------------------------------------
+
 
 @dataclass
 class Item:
@@ -246,9 +255,17 @@ def quoted_items(root: Path, sources: set[str]) -> list[Item]:
                 source = default
                 if column in ("left_quote", "right_quote"):
                     source = row.get(f"{column.split('_')[0]}_source_id") or default
-                locator = row.get(f"{column.split('_')[0]}_locator", "") if column in ("left_quote", "right_quote") else (
-                    row.get("evidence_locator") if column == "evidence_quote" else
-                    row.get("inputs_locator") if column == "inputs_quote" else row.get("locator", ""))
+                locator = (
+                    row.get(f"{column.split('_')[0]}_locator", "")
+                    if column in ("left_quote", "right_quote")
+                    else (
+                        row.get("evidence_locator")
+                        if column == "evidence_quote"
+                        else row.get("inputs_locator")
+                        if column == "inputs_quote"
+                        else row.get("locator", "")
+                    )
+                )
                 items.append(Item(relative, line, column, source, row[column], locator or ""))
     return items
 
@@ -286,8 +303,10 @@ def verify(root: Path, folder: Path) -> tuple[dict[str, Counter], list[str]]:
             continue
         content = path.read_bytes()
         if hashlib.sha256(content).hexdigest() != row["text_layer_sha256"]:
-            problems.append(f"{source_id}: {path} has sha256 {hashlib.sha256(content).hexdigest()}, "
-                            f"but data/sources.csv lists {row['text_layer_sha256']}: not the text layer the package was transcribed from")
+            problems.append(
+                f"{source_id}: {path} has sha256 {hashlib.sha256(content).hexdigest()}, "
+                f"but data/sources.csv lists {row['text_layer_sha256']}: not the text layer the package was transcribed from"
+            )
             continue
         counts[source_id]["text layer sha256"] += 1
         texts[source_id] = content.decode("utf-8")
@@ -313,7 +332,9 @@ def verify(root: Path, folder: Path) -> tuple[dict[str, Counter], list[str]]:
         # a title and its subtitle, printed on lines of their own, are joined by '. ' in `title`
         found = doc.find(item.text.replace(". ", " … ") if item.field == "title" else item.text)
         if not found:
-            problems.append(f"{item.file}, line {item.line}, field '{item.field}': not in the text layer of {item.source_id}: {item.text[:90]!r}")
+            problems.append(
+                f"{item.file}, line {item.line}, field '{item.field}': not in the text layer of {item.source_id}: {item.text[:90]!r}"
+            )
             continue
         spans = spans_of(doc, item.locator, names[item.source_id]) if item.locator else None
         if spans is None:
@@ -321,8 +342,10 @@ def verify(root: Path, folder: Path) -> tuple[dict[str, Counter], list[str]]:
         counts[item.source_id]["inside their locator"] += 1
         if not any(start <= a and b <= end for a, b in found for start, end in spans):
             lines = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in found)
-            problems.append(f"{item.file}, line {item.line}, field '{item.field}': the text stands at line(s) {lines} of {item.source_id}, "
-                            f"outside the part its locator {item.locator!r} names")
+            problems.append(
+                f"{item.file}, line {item.line}, field '{item.field}': the text stands at line(s) {lines} of {item.source_id}, "
+                f"outside the part its locator {item.locator!r} names"
+            )
     return counts, problems
 
 
@@ -339,8 +362,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{source_id}: {summary}")
     for problem in problems:
         print(problem, file=sys.stderr)
-    print(f"verify-sources: {len(problems)} mismatch(es)" if problems else "verify-sources: everything matches the text layers",
-          file=sys.stderr if problems else sys.stdout)
+    print(
+        f"verify-sources: {len(problems)} mismatch(es)" if problems else "verify-sources: everything matches the text layers",
+        file=sys.stderr if problems else sys.stdout,
+    )
     return 1 if problems else 0
 
 

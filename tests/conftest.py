@@ -24,7 +24,10 @@ def tracked_files(root: Path) -> list[str]:
     """Files a clone would have: tracked ones plus new ones git does not ignore."""
     out = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=root, check=True, capture_output=True, text=True,
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return [name for name in out.split("\0") if name and (root / name).is_file()]
 
@@ -53,11 +56,7 @@ def dvc_repro(repo: Path) -> subprocess.CompletedProcess:
 
 def snapshot(repo: Path) -> dict[str, bytes]:
     """The published files and their bytes."""
-    return {
-        path.relative_to(repo).as_posix(): path.read_bytes()
-        for pattern in PUBLISHED_GLOBS
-        for path in sorted(repo.glob(pattern))
-    }
+    return {path.relative_to(repo).as_posix(): path.read_bytes() for pattern in PUBLISHED_GLOBS for path in sorted(repo.glob(pattern))}
 
 
 def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
@@ -126,16 +125,25 @@ def stages_in_process(repo: Path) -> subprocess.CompletedProcess:
     `python -m pipelines.<stage>`), in a child of tests/stage_server.py, which has imported
     the libraries once. Its stdout and stderr are the stages' own."""
     if not _SERVER or _SERVER[0].poll() is not None:
-        _SERVER[:] = [subprocess.Popen([str(BIN / "python"), str(ROOT / "tests" / "stage_server.py")], cwd=ROOT, env=env(),
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)]
+        _SERVER[:] = [
+            subprocess.Popen(
+                [str(BIN / "python"), str(ROOT / "tests" / "stage_server.py")],
+                cwd=ROOT,
+                env=env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        ]
         assert json.loads(_SERVER[0].stdout.readline()) == {"ready": True}
     server = _SERVER[0]
     out, err = repo.parent / f"{repo.name}.stdout", repo.parent / f"{repo.name}.stderr"
     server.stdin.write(json.dumps({"repo": str(repo), "stdout": str(out), "stderr": str(err)}) + "\n")
     server.stdin.flush()
     answer = json.loads(server.stdout.readline())
-    return subprocess.CompletedProcess(["stages", str(repo)], answer["returncode"],
-                                       out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"))
+    return subprocess.CompletedProcess(
+        ["stages", str(repo)], answer["returncode"], out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -26,10 +26,10 @@ import great_expectations  # noqa: E402,F401
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
+import frictionless  # noqa: E402,F401
 import matplotlib.pyplot  # noqa: E402,F401
 import pandas  # noqa: E402,F401
 import pandera.pandas  # noqa: E402,F401
-import frictionless  # noqa: E402,F401
 
 
 def stages(repo: str) -> list[str]:

@@ -13,8 +13,9 @@ import audit_report  # noqa: E402
 
 
 def test_the_audit_page_is_current() -> None:
-    assert (ROOT / "docs" / "AUDIT.md").read_text(encoding="utf-8") == audit_report.report(), \
+    assert (ROOT / "docs" / "AUDIT.md").read_text(encoding="utf-8") == audit_report.report(), (
         "docs/AUDIT.md is stale: run python scripts/audit_report.py"
+    )
 
 
 def test_every_finding_is_resolved() -> None:

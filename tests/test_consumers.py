@@ -4,18 +4,17 @@ unzipped release archive."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import zipfile
 from pathlib import Path
 
-import sqlite3
-
 import duckdb
 import pandas as pd
 import pytest
+from conftest import BIN, ROOT
 from frictionless import Package
 
-from conftest import BIN, ROOT
 from pipelines.load import load
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
@@ -66,8 +65,10 @@ def test_duckdb_reads_the_csvs_with_the_schema_types(name: str) -> None:
 def test_every_name_works_unquoted_in_duckdb_and_sqlite(name: str) -> None:
     """No resource or column name is an SQL keyword that needs quoting (such as `group`)."""
     columns = [f["name"] for f in schema(name)]
-    query = (f"select {', '.join(columns)} from {name} where {' and '.join(f'{c} is not null' for c in columns)} "
-             f"group by {', '.join(columns)} order by {', '.join(columns)}")
+    query = (
+        f"select {', '.join(columns)} from {name} where {' and '.join(f'{c} is not null' for c in columns)} "
+        f"group by {', '.join(columns)} order by {', '.join(columns)}"
+    )
     connection = duckdb.connect()
     connection.execute(f"create table {name} as select * from read_csv('{ROOT / f'data/{name}.csv'}', header=true, all_varchar=true)")
     connection.execute(query).fetchall()
@@ -80,7 +81,9 @@ def test_an_unzipped_release_loads(release, tmp_path: Path) -> None:
     repo, archive = release
     zipfile.ZipFile(archive).extractall(tmp_path / "unzipped")
     package_root = next((tmp_path / "unzipped").iterdir())
-    result = subprocess.run([str(BIN / "frictionless"), "validate", "--json", "datapackage.json"], cwd=package_root, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "frictionless"), "validate", "--json", "datapackage.json"], cwd=package_root, capture_output=True, text=True
+    )
     assert json.loads(result.stdout)["valid"] is True
     for name in NAMES:
         assert len(load(name, package_root)) == len(load(name))

@@ -11,8 +11,9 @@ import codebook  # noqa: E402
 
 
 def test_the_codebook_is_current() -> None:
-    assert (ROOT / "docs" / "CODEBOOK.md").read_text(encoding="utf-8") == codebook.codebook(), \
+    assert (ROOT / "docs" / "CODEBOOK.md").read_text(encoding="utf-8") == codebook.codebook(), (
         "docs/CODEBOOK.md is stale: run python scripts/codebook.py"
+    )
 
 
 def test_the_codebook_describes_every_column() -> None:

@@ -51,8 +51,7 @@ def built(tmp_path_factory) -> Path:
 
 
 def test_the_three_files_are_named_by_package_and_version(built: Path) -> None:
-    assert sorted(p.name for p in built.iterdir()) == sorted(
-        [f"{STEM}.sqlite", f"{STEM}.xlsx", f"{STEM}-parquet.zip"])
+    assert sorted(p.name for p in built.iterdir()) == sorted([f"{STEM}.sqlite", f"{STEM}.xlsx", f"{STEM}-parquet.zip"])
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -67,14 +66,17 @@ def test_sqlite_holds_every_value_with_the_schema_type(built: Path, name: str) -
         assert bool(not_null) == bool(field.get("constraints", {}).get("required")), field["name"]
     assert [c for c, (_, _, pk) in sorted(declared.items(), key=lambda i: i[1][2]) if pk] == schema.get("primaryKey")
     fks = {(row[3], row[2], row[4]) for row in db.execute(f"pragma foreign_key_list({name})")}
-    assert fks == {(k["fields"][0], k["reference"]["resource"], k["reference"]["fields"][0])
-                   for k in schema.get("foreignKeys", [])}
+    assert fks == {(k["fields"][0], k["reference"]["resource"], k["reference"]["fields"][0]) for k in schema.get("foreignKeys", [])}
     db.row_factory = sqlite3.Row
     got = [dict(row) for row in db.execute(f"select * from {name} order by rowid")]
     expected = []
     for row in csv_rows(name):
-        expected.append({key: (int(value) if isinstance(value, bool) else value.isoformat()
-                               if isinstance(value, datetime.date) else plain(value)) for key, value in row.items()})
+        expected.append(
+            {
+                key: (int(value) if isinstance(value, bool) else value.isoformat() if isinstance(value, datetime.date) else plain(value))
+                for key, value in row.items()
+            }
+        )
     assert got == expected
     for field in schema["fields"]:  # sqlite3 gives back int for INTEGER, float for REAL
         kinds = {type(row[field["name"]]) for row in got} - {type(None)}
@@ -84,8 +86,10 @@ def test_sqlite_holds_every_value_with_the_schema_type(built: Path, name: str) -
 def test_sqlite_has_full_text_search_over_quotes_and_labels(built: Path) -> None:
     db = sqlite3.connect(built / f"{STEM}.sqlite")
     # the one value of poll_results whose quote or note has the word "voortrekker" (read from the CSV)
-    hits = db.execute("select question_id, answer, value_pct from poll_results where rowid in "
-                      "(select rowid from poll_results_fts where poll_results_fts match 'voortrekker')").fetchall()
+    hits = db.execute(
+        "select question_id, answer, value_pct from poll_results where rowid in "
+        "(select rowid from poll_results_fts where poll_results_fts match 'voortrekker')"
+    ).fetchall()
     assert hits == [("defence_statements", "(helemaal) eens", 21.0)]
     assert db.execute("select count(*) from discrepancies_fts where discrepancies_fts match 'Tabel'").fetchone()[0] > 0
     assert db.execute("select value from package_metadata where key = 'version'").fetchone()[0] == PACKAGE.version
@@ -180,8 +184,10 @@ def broken_copy(tmp_path: Path) -> Path:
 def test_a_package_that_fails_validation_gives_no_file_and_says_why(tmp_path: Path) -> None:
     root = broken_copy(tmp_path)
     out = tmp_path / "dist"
-    result = run([str(BIN / "python"), str(ROOT / "scripts" / "formats.py"), "--package", str(root / "datapackage.json"),
-                  "--out", str(out)], tmp_path)
+    result = run(
+        [str(BIN / "python"), str(ROOT / "scripts" / "formats.py"), "--package", str(root / "datapackage.json"), "--out", str(out)],
+        tmp_path,
+    )
     assert result.returncode == 1
     assert result.stderr == (
         "formats: datapackage.json fails frictionless validation; no format was built:\n"

@@ -35,8 +35,10 @@ ADDRESS = "https://data.example.org/nl-defence-opinion-2025"  # only in a throw-
 FORMATS = {
     ".zip": ("application/zip", IANA + "text/csv"),
     ".sqlite": ("application/vnd.sqlite3", IANA + "application/vnd.sqlite3"),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-              IANA + "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        IANA + "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     "-parquet.zip": ("application/zip", IANA + "application/vnd.apache.parquet"),
 }
 # the only absolute URLs the published metadata may hold while the package has no address:
@@ -44,7 +46,8 @@ FORMATS = {
 # Party Facts repository at the commit the party ids come from
 EXTERNAL = re.compile(
     r"https?://(schema\.org|www\.w3\.org|purl\.org/dc|xmlns\.com/foaf|creativecommons\.org|datapackage\.org"
-    r"|publications\.europa\.eu/resource/authority|www\.iana\.org/assignments/media-types|github\.com/hdigital/partyfactsdata/tree/[0-9a-f]{40})"
+    r"|publications\.europa\.eu/resource/authority|www\.iana\.org/assignments/media-types"
+    r"|github\.com/hdigital/partyfactsdata/tree/[0-9a-f]{40})"
 )
 
 
@@ -65,8 +68,7 @@ def jsonld_graph(root: Path = ROOT) -> Graph:
     part that matters here is that terms are schema.org's and that URL-valued ones are IRIs."""
     data = jsonld(root)
     assert data["@context"] == "https://schema.org/"
-    data["@context"] = {"@vocab": "https://schema.org/",
-                        **{term: {"@type": "@id"} for term in ("url", "license", "sameAs", "contentUrl")}}
+    data["@context"] = {"@vocab": "https://schema.org/", **{term: {"@type": "@id"} for term in ("url", "license", "sameAs", "contentUrl")}}
     return Graph().parse(data=json.dumps(data), format="json-ld")
 
 
@@ -81,6 +83,7 @@ def one(graph: Graph, query: str) -> list:
 
 
 # ---- schema.org ---------------------------------------------------------------------------
+
 
 def test_schema_org_dataset_has_what_dataset_search_reads() -> None:
     data = jsonld()
@@ -117,10 +120,14 @@ def test_schema_org_reads_as_rdf() -> None:
 
 # ---- DCAT-AP ------------------------------------------------------------------------------
 
+
 def test_dcat_ap_dataset_mandatory_and_recommended_properties() -> None:
     graph = dcat()
-    dataset, title, description = one(graph, """select ?d ?t ?s { ?d a dcat:Dataset ; dct:title ?t ; dct:description ?s .
-                                                 filter(lang(?t) = "en" && lang(?s) = "en") }""")
+    dataset, title, description = one(
+        graph,
+        """select ?d ?t ?s { ?d a dcat:Dataset ; dct:title ?t ; dct:description ?s .
+                                                 filter(lang(?t) = "en" && lang(?s) = "en") }""",
+    )
     assert str(title) == jsonld()["name"] and str(description) == jsonld()["description"]
     # no Dutch title or description is written: the descriptor has none to give
     assert set(graph.objects(dataset, DCTERMS.title)) == {title}
@@ -128,7 +135,9 @@ def test_dcat_ap_dataset_mandatory_and_recommended_properties() -> None:
     assert one(graph, "select ?n { ?d dct:publisher ?a . ?a a foaf:Agent ; foaf:name ?n }") == [Literal(f"{NAME} contributors")]
     assert one(graph, "select ?n { ?d dct:creator ?a . ?a a foaf:Agent ; foaf:name ?n }") == [Literal(f"{NAME} contributors")]
     assert one(graph, "select ?s ?e { ?d dct:temporal ?p . ?p a dct:PeriodOfTime ; dcat:startDate ?s ; dcat:endDate ?e }") == [
-        Literal("2025", datatype=XSD.gYear), Literal("2025", datatype=XSD.gYear)]
+        Literal("2025", datatype=XSD.gYear),
+        Literal("2025", datatype=XSD.gYear),
+    ]
     assert set(graph.objects(dataset, DCTERMS.spatial)) == {NETHERLANDS}
     assert set(graph.objects(dataset, DCTERMS.license)) == {URIRef(CC_BY)}
     assert {"NATO", "NAVO", "defence spending"} <= {str(k) for k in graph.objects(dataset, DCAT.keyword)}
@@ -137,17 +146,22 @@ def test_dcat_ap_dataset_mandatory_and_recommended_properties() -> None:
 
 def test_dcat_ap_one_distribution_per_format() -> None:
     graph = dcat()
-    rows = graph.query("""select ?t ?m ?f ?l { ?d dcat:distribution ?x . ?x a dcat:Distribution ; dct:title ?t ;
+    rows = graph.query(
+        """select ?t ?m ?f ?l { ?d dcat:distribution ?x . ?x a dcat:Distribution ; dct:title ?t ;
                                                dcat:mediaType ?m ; dct:format ?f ; dct:license ?l }""",
-                       initNs={"dcat": DCAT, "dct": DCTERMS})
+        initNs={"dcat": DCAT, "dct": DCTERMS},
+    )
     v = version()
     by_file = {str(t).split(":", 1)[0]: (str(m), str(f), str(l)) for t, m, f, l in rows}
     assert set(by_file) == set(files(v))
     for suffix, (_, media) in FORMATS.items():
         assert by_file[f"{NAME}-{v}{suffix}"][0] == media
         assert by_file[f"{NAME}-{v}{suffix}"][2] == CC_BY
-    zipped = {str(graph.value(x, DCTERMS.title)).split(":", 1)[0] for x, package in graph.subject_objects(DCAT.packageFormat)
-              if package == URIRef(IANA + "application/zip")}
+    zipped = {
+        str(graph.value(x, DCTERMS.title)).split(":", 1)[0]
+        for x, package in graph.subject_objects(DCAT.packageFormat)
+        if package == URIRef(IANA + "application/zip")
+    }
     assert zipped == {f"{NAME}-{v}.zip", f"{NAME}-{v}-parquet.zip"}
     assert len(list(graph.subject_objects(DCAT.packageFormat))) == 2
 
@@ -168,6 +182,7 @@ def test_without_an_address_no_absolute_url_to_our_files() -> None:
 
 
 # ---- a copy with an address and a new version ---------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def addressed(tmp_path_factory) -> Path:
@@ -198,8 +213,11 @@ def test_with_an_address_urls_are_absolute_under_it(addressed: Path) -> None:
     assert {graph.value(d, DCAT.accessURL) for d in distributions} == {URIRef(ADDRESS)}
     assert {str(graph.value(d, DCAT.downloadURL)) for d in distributions} == {f"{ADDRESS}/{f}" for f in files("9.0.0")}
     assert {str(graph.value(d, DCAT.downloadURL)).rsplit("/", 1)[1] for d in distributions} == {
-        "nl-defence-opinion-2025-9.0.0.zip", "nl-defence-opinion-2025-9.0.0.sqlite",
-        "nl-defence-opinion-2025-9.0.0.xlsx", "nl-defence-opinion-2025-9.0.0-parquet.zip"}
+        "nl-defence-opinion-2025-9.0.0.zip",
+        "nl-defence-opinion-2025-9.0.0.sqlite",
+        "nl-defence-opinion-2025-9.0.0.xlsx",
+        "nl-defence-opinion-2025-9.0.0-parquet.zip",
+    }
 
 
 def test_with_an_address_the_descriptor_still_validates(addressed: Path) -> None:
@@ -228,8 +246,7 @@ def test_the_registry_records_and_checks_the_metadata(addressed: Path, tmp_path:
     repo = tmp_path / "repo"
     shutil.copytree(addressed, repo, symlinks=True)
     changelog = repo / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [", "## [9.0.0] - 2026-12-02\n\n## [", 1),
-                         encoding="utf-8")
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [", "## [9.0.0] - 2026-12-02\n\n## [", 1), encoding="utf-8")
     registry.register(repo, today="2026-12-02")
     entry = registry.load(repo)[-1]
     assert entry["version"] == "9.0.0"
@@ -241,5 +258,7 @@ def test_the_registry_records_and_checks_the_metadata(addressed: Path, tmp_path:
     matched, text = registry.which(repo / "metadata" / "dataset.jsonld", repo)
     assert matched and "metadata/dataset.jsonld of version 9.0.0" in text
     (repo / "metadata" / "dcat-ap.ttl").write_bytes(b"# edited\n" + (repo / "metadata" / "dcat-ap.ttl").read_bytes())
-    assert any(p.startswith("version 9.0.0 in releases.json vs the published files: metadata/dcat-ap.ttl: the entry says")
-               for p in registry.check(repo))
+    assert any(
+        p.startswith("version 9.0.0 in releases.json vs the published files: metadata/dcat-ap.ttl: the entry says")
+        for p in registry.check(repo)
+    )

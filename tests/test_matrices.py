@@ -7,13 +7,10 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-
 from conftest import ROOT, edit, fails_cleanly, line_of
 
 FOLDER = "data/raw/clingendael-2025-10-kantelpunt"
 PARTIES = ["BBB", "CDA", "CU", "D66", "DENK", "FVD", "GL-PvdA", "JA21", "NSC", "PvdD", "PVV", "SGP", "SP", "Volt", "VVD"]
-
-
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -51,7 +48,9 @@ def test_shifted_check_mark_is_caught_by_the_excerpt(repo: Path) -> None:
     raw = repo / FOLDER / "tabel_4.csv"
     line = line_of(raw, "Ruimtevaart")
     edit(raw, "Ruimtevaart,✓,,,,,,✓,✓", "Ruimtevaart,✓,,,,,✓,,✓")
-    fails_cleanly(repo, [f"tabel_4.csv, line {line}, field 'FVD': transcribed '✓'", f"tabel_4.csv, line {line}, field 'GL-PvdA': transcribed ''"])
+    fails_cleanly(
+        repo, [f"tabel_4.csv, line {line}, field 'FVD': transcribed '✓'", f"tabel_4.csv, line {line}, field 'GL-PvdA': transcribed ''"]
+    )
 
 
 def test_value_outside_the_legend_is_caught(repo: Path) -> None:
@@ -64,7 +63,10 @@ def test_duplicated_item_row_is_caught(repo: Path) -> None:
     raw, excerpt = repo / FOLDER / "tabel_4.csv", repo / FOLDER / "tabel_4.excerpt.txt"
     drones = next(line for line in raw.read_text(encoding="utf-8").splitlines() if line.startswith("Drones,"))
     raw.write_text(raw.read_text(encoding="utf-8") + drones + "\n", encoding="utf-8")
-    excerpt.write_text(excerpt.read_text(encoding="utf-8").replace("# lines: 202-206", "# lines: 202-207") + drones.replace(",", "\t") + "\n", encoding="utf-8")
+    excerpt.write_text(
+        excerpt.read_text(encoding="utf-8").replace("# lines: 202-206", "# lines: 202-207") + drones.replace(",", "\t") + "\n",
+        encoding="utf-8",
+    )
     fails_cleanly(repo, ["tabel_4.csv, line 6: duplicate key ['capabilities', 'Drones', 'bbb'], already on line 3"])
 
 
@@ -90,7 +92,9 @@ def test_lost_cell_resolved_twice_is_caught(repo: Path) -> None:
     lines = lost.read_text(encoding="utf-8").splitlines()
     twice = next(line for line in lines if line.startswith("Tabel 2,Versterken VN,CU,"))
     lost.write_text("\n".join([*lines, twice]) + "\n", encoding="utf-8")
-    fails_cleanly(repo, [f"lost_cells.csv, line {len(lines) + 1}: cell ('Tabel 2', 'Versterken VN', 'CU') is read twice in one file (also line 64)"])
+    fails_cleanly(
+        repo, [f"lost_cells.csv, line {len(lines) + 1}: cell ('Tabel 2', 'Versterken VN', 'CU') is read twice in one file (also line 64)"]
+    )
 
 
 def test_position_from_text_needs_its_quote(repo: Path) -> None:

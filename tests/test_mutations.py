@@ -23,18 +23,44 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, copy_repo, env
 
 SEED = 2025
 PER_CLASS = 12
 REPORT = ROOT / "docs" / "RELIABILITY.md"
 TEXT_COLUMNS = {  # free text: no machine can check it without the documents themselves
-    "note", "notes", "description_en", "quote", "evidence_quote", "left_quote", "right_quote", "inputs_quote", "title",
-    "title_en", "title_note", "published_note", "reuse_terms_quote", "reuse_terms_en", "name", "name_en", "item_en",
-    "answer_en", "text_en", "text_nl", "base_description", "input_source", "total_scope", "period_printed",
-    "evidence_locator", "locator", "left_locator", "right_locator", "key", "inputs_locator", "derived_from",
-    "period_printed", "check_ids",
+    "note",
+    "notes",
+    "description_en",
+    "quote",
+    "evidence_quote",
+    "left_quote",
+    "right_quote",
+    "inputs_quote",
+    "title",
+    "title_en",
+    "title_note",
+    "published_note",
+    "reuse_terms_quote",
+    "reuse_terms_en",
+    "name",
+    "name_en",
+    "item_en",
+    "answer_en",
+    "text_en",
+    "text_nl",
+    "base_description",
+    "input_source",
+    "total_scope",
+    "period_printed",
+    "evidence_locator",
+    "locator",
+    "left_locator",
+    "right_locator",
+    "key",
+    "inputs_locator",
+    "derived_from",
+    "check_ids",
 }
 NUMERIC_COLUMNS = {
     "fair_shares.csv": ["nl_value", "total_value", "stated_share_pct"],
@@ -85,7 +111,13 @@ def value_cells(path: Path) -> list[tuple[int, int]]:
         columns = range(1, len(header))
     else:
         numeric = set(NUMERIC_COLUMNS.get(path.name, ()))
-        columns = [i for i, h in enumerate(header) if h in numeric or (h.endswith("printed") and h not in TEXT_COLUMNS) or h in ("printed", "fieldwork_start", "fieldwork_end", "wave", "respondent_group", "party", "position")]
+        columns = [
+            i
+            for i, h in enumerate(header)
+            if h in numeric
+            or (h.endswith("printed") and h not in TEXT_COLUMNS)
+            or h in ("printed", "fieldwork_start", "fieldwork_end", "wave", "respondent_group", "party", "position")
+        ]
     return [(n + 1, c) for n, r in enumerate(records[1:], start=1) if r for c in columns if c < len(r) and r[c].strip()]
 
 
@@ -101,7 +133,7 @@ def changed_digit(rng: random.Random, root: Path, index: int = 0):
     cells = read(path)[1][line - 1]
     positions = [i for i, ch in enumerate(cells[column]) if ch.isdigit()]
     i = rng.choice(positions)
-    cells[column] = cells[column][:i] + str((int(cells[column][i]) + rng.randint(1, 9)) % 10) + cells[column][i + 1:]
+    cells[column] = cells[column][:i] + str((int(cells[column][i]) + rng.randint(1, 9)) % 10) + cells[column][i + 1 :]
     return path, with_line(path, line, cells), line
 
 
@@ -120,8 +152,13 @@ def swapped_cells(rng: random.Random, root: Path):
 
 
 def shifted_column(rng: random.Random, root: Path):
-    rows = [(p, l) for p in raw_csvs(root) if p.name.startswith("tabel_")
-            for l, r in enumerate(read(p)[1], start=1) if l > 1 and r and len(set(r[1:])) > 1]
+    rows = [
+        (p, l)
+        for p in raw_csvs(root)
+        if p.name.startswith("tabel_")
+        for l, r in enumerate(read(p)[1], start=1)
+        if l > 1 and r and len(set(r[1:])) > 1
+    ]
     path, line = rng.choice(rows)
     cells = read(path)[1][line - 1]
     cells[1:] = ["", *cells[1:-1]]
@@ -167,9 +204,18 @@ def numeric_cells(root: Path) -> list[tuple[Path, int, int]]:
     out = []
     for path in raw_csvs(root):
         header = read(path)[1][0]
-        columns = range(1, len(header)) if path.name.startswith("tabel_") else [header.index(c) for c in NUMERIC_COLUMNS.get(path.name, ()) if c in header]
-        out += [(path, l, c) for l, r in enumerate(read(path)[1], start=1) if l > 1 and r for c in columns
-                if c < len(r) and re.fullmatch(r"\d+(\.\d+)?%?", r[c])]
+        columns = (
+            range(1, len(header))
+            if path.name.startswith("tabel_")
+            else [header.index(c) for c in NUMERIC_COLUMNS.get(path.name, ()) if c in header]
+        )
+        out += [
+            (path, l, c)
+            for l, r in enumerate(read(path)[1], start=1)
+            if l > 1 and r
+            for c in columns
+            if c < len(r) and re.fullmatch(r"\d+(\.\d+)?%?", r[c])
+        ]
     return out
 
 
@@ -178,9 +224,11 @@ def number_format(rng: random.Random, root: Path):
     cells = read(path)[1][line - 1]
     value = cells[column]
     number, percent = value.rstrip("%"), "%" if value.endswith("%") else ""
-    variants = [number.replace(".", ",") + percent if "." in number else number + ",0" + percent,
-                value + "%" if not percent else number + " %",
-                f"{int(float(number)):,}".replace(",", ".") + percent if float(number) >= 1000 else number + "." + percent]
+    variants = [
+        number.replace(".", ",") + percent if "." in number else number + ",0" + percent,
+        value + "%" if not percent else number + " %",
+        f"{int(float(number)):,}".replace(",", ".") + percent if float(number) >= 1000 else number + "." + percent,
+    ]
     cells[column] = rng.choice([v for v in variants if v != value])
     return path, with_line(path, line, cells), line
 
@@ -245,16 +293,34 @@ def excerpt_edited(rng: random.Random, root: Path):
     line = lines[number - 1]
     if re.search(r"\d", line):
         i = rng.choice([i for i, ch in enumerate(line) if ch.isdigit()])
-        line = line[:i] + str((int(line[i]) + 1) % 10) + line[i + 1:]
+        line = line[:i] + str((int(line[i]) + 1) % 10) + line[i + 1 :]
     else:
         line = line.replace("Grey", "Red", 1) if "Grey" in line else line.replace("Red", "Grey", 1).replace("✓", "", 1)
     lines[number - 1] = line
     return path, "\n".join(lines).encode("utf-8"), None
 
 
-CLASSES = {f.__name__: f for f in (changed_digit, swapped_cells, shifted_column, dropped_row, duplicated_row, party_id, number_format,
-                                    wrong_scale, header_typo, empty_file, non_utf8, utf8_bom, crlf_line_ends, trailing_spaces,
-                                    file_deleted, excerpt_edited)}
+CLASSES = {
+    f.__name__: f
+    for f in (
+        changed_digit,
+        swapped_cells,
+        shifted_column,
+        dropped_row,
+        duplicated_row,
+        party_id,
+        number_format,
+        wrong_scale,
+        header_typo,
+        empty_file,
+        non_utf8,
+        utf8_bom,
+        crlf_line_ends,
+        trailing_spaces,
+        file_deleted,
+        excerpt_edited,
+    )
+}
 
 
 def outcome(name: str, path: str, line: int | None, answer: dict) -> str:
@@ -292,8 +358,17 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[st
     copies = [copy_repo(ROOT, folder / f"repo{i}") for i in range(WORKERS)]
     # all mutants are made from the unmutated copy before any worker changes a file
     todo = mutants(copies[0])
-    workers = [subprocess.Popen([sys.executable, str(repo / "tests/mutation_worker.py")], cwd=repo, env=env(),
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for repo in copies]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(repo / "tests/mutation_worker.py")],
+            cwd=repo,
+            env=env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for repo in copies
+    ]
     for worker in workers:
         assert json.loads(worker.stdout.readline()) == {"ready": True}
     answers: dict[int, dict] = {}
@@ -307,7 +382,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[st
             if index is None:
                 return
             _, relative, content, _ = todo[index]
-            worker.stdin.write(json.dumps({"path": relative, "content": None if content is None else base64.b64encode(content).decode()}) + "\n")
+            worker.stdin.write(
+                json.dumps({"path": relative, "content": None if content is None else base64.b64encode(content).decode()}) + "\n"
+            )
             worker.stdin.flush()
             answers[index] = json.loads(worker.stdout.readline())
 
@@ -344,16 +421,26 @@ def test_no_mutant_crashes_the_pipeline(results: dict) -> None:
 # Mutants no check can catch, each with the reason in docs/RELIABILITY.md.
 UNDETECTABLE = {
     ("dropped_row", "data/raw/clingendael-2025-10-kantelpunt/claims.csv"),
-    *(("dropped_row", f"data/raw/{source}/discrepancies.csv") for source in (
-        "ipsos-io-2025-06-navo", "clingendael-2025-10-kantelpunt", "iob-2025-samen-sterker", "kamerbrief-2025-navo-top",
-        "aiv-2025-briefadvies-navo-top")),
+    *(
+        ("dropped_row", f"data/raw/{source}/discrepancies.csv")
+        for source in (
+            "ipsos-io-2025-06-navo",
+            "clingendael-2025-10-kantelpunt",
+            "iob-2025-samen-sterker",
+            "kamerbrief-2025-navo-top",
+            "aiv-2025-briefadvies-navo-top",
+        )
+    ),
 }
 
 
 def test_every_error_is_caught_or_cosmetic(results: dict) -> None:
-    escaped = [(name, r[0], r[2]) for name, rows in results.items() for r in rows
-               if (r[1] in ("missed", "no effect") or (name in COSMETIC) != (r[1] == "normalised"))
-               and (name, r[0]) not in UNDETECTABLE]
+    escaped = [
+        (name, r[0], r[2])
+        for name, rows in results.items()
+        for r in rows
+        if (r[1] in ("missed", "no effect") or (name in COSMETIC) != (r[1] == "normalised")) and (name, r[0]) not in UNDETECTABLE
+    ]
     assert escaped == []
 
 

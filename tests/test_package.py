@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from conftest import ROOT, run
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
@@ -83,7 +82,10 @@ def stage_code_deps(stages: dict) -> dict[str, set[str]]:
 
 
 def imported_modules(stage: str) -> set[str]:
-    code = f"import importlib, sys; importlib.import_module('pipelines.{stage}'); print(' '.join(k for k in sys.modules if k.startswith('pipelines.')))"
+    code = (
+        f"import importlib, sys; importlib.import_module('pipelines.{stage}'); "
+        "print(' '.join(k for k in sys.modules if k.startswith('pipelines.')))"
+    )
     out = run([sys.executable, "-c", code], ROOT).stdout.split()
     return {f"pipelines/{name.split('.')[1]}.py" for name in out}
 
@@ -120,9 +122,16 @@ def test_a_number_in_a_description_that_no_quote_states_is_caught(repo: Path) ->
     from conftest import edit, fails_cleanly
 
     raw = repo / "data/raw/iob-2025-samen-sterker/financial_figures.csv"
-    edit(raw, "Proposed EDIP budget from the EU budget for 2025-2027", "Proposed EDIP budget of 1.8 billion from the EU budget for 2025-2027")
-    fails_cleanly(repo, ["data/raw/iob-2025-samen-sterker/financial_figures.csv, line 2, field 'description_en': "
-                         "fails rule 'every number in description_en is in the row's quotes or values'"])
+    edit(
+        raw, "Proposed EDIP budget from the EU budget for 2025-2027", "Proposed EDIP budget of 1.8 billion from the EU budget for 2025-2027"
+    )
+    fails_cleanly(
+        repo,
+        [
+            "data/raw/iob-2025-samen-sterker/financial_figures.csv, line 2, field 'description_en': "
+            "fails rule 'every number in description_en is in the row's quotes or values'"
+        ],
+    )
 
 
 WORKING_WORDS = re.compile(r"\b(HESITATION|CONTRADICTION|INCONSISTENT|AMBIGUITY|TODO|FIXME|XXX)\b")

@@ -6,13 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, edit, fails_cleanly, in_second_entries, line_of, set_cell
+
 from pipelines.poll import half_width, parse_printed
 
 FOLDER = "data/raw/ipsos-io-2025-06-navo"
-
-
 
 
 def test_changed_digit_is_caught_by_the_excerpt(repo: Path) -> None:
@@ -26,7 +24,9 @@ def test_swapped_cells_are_caught_by_the_excerpt(repo: Path) -> None:
     raw = repo / FOLDER / "tabel_1_2.csv"
     line = line_of(raw, "Weet ik niet")
     edit(raw, "Weet ik niet,9%,9%,5%,5%,5%,5%,2%,7%", "Weet ik niet,9%,9%,5%,5%,5%,5%,7%,2%")
-    fails_cleanly(repo, [f"tabel_1_2.csv, line {line}, field 'CDA': transcribed '7%'", f"tabel_1_2.csv, line {line}, field 'SP': transcribed '2%'"])
+    fails_cleanly(
+        repo, [f"tabel_1_2.csv, line {line}, field 'CDA': transcribed '7%'", f"tabel_1_2.csv, line {line}, field 'SP': transcribed '2%'"]
+    )
 
 
 def test_swapped_header_is_caught(repo: Path) -> None:
@@ -71,7 +71,13 @@ def test_multiple_answer_bound_is_checked(repo: Path) -> None:
 
 def test_indicative_flag_must_match_the_asterisk(repo: Path) -> None:
     edit(repo / FOLDER / "tabel_1_1.meta.yaml", "SGP*: {respondent_group: sgp, indicative: true}", "SGP*: {respondent_group: sgp}")
-    fails_cleanly(repo, ["tabel_1_1.csv, line 2, field 'SGP*' (published as 'indicative')", "indicative is set exactly for the party columns printed with '*'"])
+    fails_cleanly(
+        repo,
+        [
+            "tabel_1_1.csv, line 2, field 'SGP*' (published as 'indicative')",
+            "indicative is set exactly for the party columns printed with '*'",
+        ],
+    )
 
 
 def test_excerpt_from_another_text_layer_is_refused(repo: Path) -> None:
@@ -91,7 +97,13 @@ def test_registered_discrepancy_must_still_disagree(repo: Path) -> None:
     claims = repo / FOLDER / "claims.csv"
     line = line_of(claims, "ipsos-1-1-france")
     set_cell(claims, "ipsos-1-1-france", "discrepancy_id", "ipsos-distrust-41-vs-40")
-    fails_cleanly(repo, [f"claims.csv, line {line}: check claim-ipsos-1-1-france passes (observed 70%)", "but discrepancy ipsos-distrust-41-vs-40 says it fails"])
+    fails_cleanly(
+        repo,
+        [
+            f"claims.csv, line {line}: check claim-ipsos-1-1-france passes (observed 70%)",
+            "but discrepancy ipsos-distrust-41-vs-40 says it fails",
+        ],
+    )
 
 
 def test_removing_a_registered_discrepancy_fails(repo: Path) -> None:
@@ -136,8 +148,13 @@ def test_wilson_reproduces_the_reports_margin_of_error() -> None:
 
 @pytest.mark.parametrize(
     ("printed", "expected"),
-    [("42%", (42.0, "eq", False)), ("31 procent", (31.0, "eq", False)), ("Eén op vijf", (20.0, "approx", True)),
-     ("circa vier op tien", (40.0, "approx", True)), ("vierde", (4.0, "rank", False))],
+    [
+        ("42%", (42.0, "eq", False)),
+        ("31 procent", (31.0, "eq", False)),
+        ("Eén op vijf", (20.0, "approx", True)),
+        ("circa vier op tien", (40.0, "approx", True)),
+        ("vierde", (4.0, "rank", False)),
+    ],
 )
 def test_printed_values_are_read(printed: str, expected: tuple) -> None:
     assert parse_printed(printed) == expected
@@ -168,8 +185,13 @@ def test_indicative_parties_are_the_asterisked_columns() -> None:
 
 def test_a_wave_label_that_its_table_does_not_print_is_caught(repo: Path) -> None:
     edit(repo / FOLDER / "waves.csv", ",6 juni ‘25,Tabel 2.3,", ",7 juni ‘25,Tabel 2.3,")
-    fails_cleanly(repo, ["data/raw/ipsos-io-2025-06-navo/waves.csv, line 10: check poll-wave-label-2025-06a fails",
-                         "expected 7 juni ‘25, observed 6 juni ‘25"])
+    fails_cleanly(
+        repo,
+        [
+            "data/raw/ipsos-io-2025-06-navo/waves.csv, line 10: check poll-wave-label-2025-06a fails",
+            "expected 7 juni ‘25, observed 6 juni ‘25",
+        ],
+    )
 
 
 def test_a_wave_whose_id_is_not_its_month_is_caught(repo: Path) -> None:
@@ -178,5 +200,9 @@ def test_a_wave_whose_id_is_not_its_month_is_caught(repo: Path) -> None:
 
 
 def test_a_result_of_an_unknown_wave_is_caught(repo: Path) -> None:
-    edit(repo / FOLDER / "tabel_2_3.meta.yaml", '{wave: "2025-06a", wave_label: "6 juni ‘25"}', '{wave: "2025-06d", wave_label: "6 juni ‘25"}')
+    edit(
+        repo / FOLDER / "tabel_2_3.meta.yaml",
+        '{wave: "2025-06a", wave_label: "6 juni ‘25"}',
+        '{wave: "2025-06d", wave_label: "6 juni ‘25"}',
+    )
     fails_cleanly(repo, ["field 'wave'", "is not a known wave in 'poll_waves'"])

@@ -25,8 +25,7 @@ def load(path: Path) -> dict:
 
 # every profile by the URL a descriptor's `$schema` names; a `$ref` to one resolves here, offline
 REGISTRY = Registry().with_resources(
-    (url, Resource.from_contents(load(PROFILES / url.rsplit("/", 1)[1])))
-    for url in (PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE)
+    (url, Resource.from_contents(load(PROFILES / url.rsplit("/", 1)[1]))) for url in (PACKAGE_PROFILE, TABLE_SCHEMA_PROFILE)
 )
 
 
@@ -82,6 +81,7 @@ def test_categories_are_the_enum() -> None:
 
 def test_category_labels_are_the_documented_meanings() -> None:
     """A few labels checked by hand against the schema descriptions and DATA-MODEL.md."""
+
     def labels(resource: str, name: str) -> dict:
         field = next(f for f in load(ROOT / "schemas" / f"{resource}.schema.json")["fields"] if f["name"] == name)
         return {c["value"]: c["label"] for c in field["categories"] if isinstance(c, dict)}

@@ -10,8 +10,6 @@ from conftest import edit, fails_cleanly, in_second_entries, line_of, set_cell
 IOB = "data/raw/iob-2025-samen-sterker"
 
 
-
-
 def test_typed_number_must_be_the_printed_number(repo: Path) -> None:
     raw = repo / IOB / "force_requirements.csv"
     line = line_of(raw, "iob-nato-nfm-tier-2")
@@ -54,7 +52,9 @@ def test_unregistered_contradiction_fails(repo: Path) -> None:
 def test_registered_contradiction_that_no_longer_holds_fails(repo: Path) -> None:
     norms = repo / IOB / "spending_norms.csv"
     set_cell(norms, "iob-nato-2pct-agreed-2006", "agreed_year", "2014")
-    fails_cleanly(repo, ["check consistent-agreed-year-nato-2pct passes (observed 2014)", "but discrepancy iob-nato-2pct-agreed-year says it fails"])
+    fails_cleanly(
+        repo, ["check consistent-agreed-year-nato-2pct passes (observed 2014)", "but discrepancy iob-nato-2pct-agreed-year says it fails"]
+    )
 
 
 def test_discrepancy_naming_an_unknown_check_fails(repo: Path) -> None:
@@ -65,11 +65,21 @@ def test_discrepancy_naming_an_unknown_check_fails(repo: Path) -> None:
 
 def test_hague_norm_parts_must_add_up(repo: Path) -> None:
     raw = repo / "data/raw/kamerbrief-2025-navo-top/spending_norms.csv"
-    edit(raw, "kamerbrief-hague-related,NATO,1.5,,defence_related,\"1,5 procent\"", "kamerbrief-hague-related,NATO,1.4,,defence_related,\"1,4 procent\"")
+    edit(
+        raw,
+        'kamerbrief-hague-related,NATO,1.5,,defence_related,"1,5 procent"',
+        'kamerbrief-hague-related,NATO,1.4,,defence_related,"1,4 procent"',
+    )
     edit(raw, "en 1,5 procent voor bredere", "en 1,4 procent voor bredere")
     in_second_entries(repo, "data/raw/kamerbrief-2025-navo-top", "1,5 procent voor bredere", "1,5", "1,4")
-    fails_cleanly(repo, ["check sum-hague-norm-kamerbrief-2025-navo-top fails", "expected 5%, observed 4.9%",
-                         "check consistent-hague-defence-related fails"])
+    fails_cleanly(
+        repo,
+        [
+            "check sum-hague-norm-kamerbrief-2025-navo-top fails",
+            "expected 5%, observed 4.9%",
+            "check consistent-hague-defence-related fails",
+        ],
+    )
 
 
 def test_readiness_2030_must_match_rearm_europe(repo: Path) -> None:

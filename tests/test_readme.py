@@ -7,7 +7,6 @@ import os
 import re
 
 import pytest
-
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -101,7 +100,9 @@ def test_readme_example_loads_exactly_what_frictionless_reads(code: str, capsys:
 def test_every_python_example_loads_a_resource_or_prints_from_one() -> None:
     import pandas as pd
 
-    loaded = [name for code in EXAMPLES for name, value in run_example(code).items() if name in RESOURCES and isinstance(value, pd.DataFrame)]
+    loaded = [
+        name for code in EXAMPLES for name, value in run_example(code).items() if name in RESOURCES and isinstance(value, pd.DataFrame)
+    ]
     assert {"poll_results", "poll_waves", "party_positions", "fair_shares"} <= set(loaded)
 
 
@@ -110,8 +111,10 @@ def test_a_lossy_load_is_caught() -> None:
     import pandas as pd
 
     frame = pd.read_csv(ROOT / "data" / "poll_results.csv", dtype={"raw_line": "Int64"})
-    assert any("item_en: example gives nan, frictionless 'None of these'" in d or "frictionless 'None'" in d
-               for d in differences(frame, "poll_results"))
+    assert any(
+        "item_en: example gives nan, frictionless 'None of these'" in d or "frictionless 'None'" in d
+        for d in differences(frame, "poll_results")
+    )
 
 
 @pytest.mark.parametrize("query", SQL)
@@ -148,7 +151,9 @@ def test_readme_coverage_counts_match_the_data() -> None:
 
 
 def test_stale_coverage_count_is_detected() -> None:
-    assert coverage_rows(README.replace("| Tabel 2 | friends_orientation | 0 | 39 | 96 |", "| Tabel 2 | friends_orientation | 0 | 40 | 95 |"))["Tabel 2"] == (0, 40, 95)
+    assert coverage_rows(
+        README.replace("| Tabel 2 | friends_orientation | 0 | 39 | 96 |", "| Tabel 2 | friends_orientation | 0 | 40 | 95 |")
+    )["Tabel 2"] == (0, 40, 95)
 
 
 def tables(readme: str) -> list[list[str]]:

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run, tracked_files
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -74,7 +73,9 @@ def test_a_published_file_changed_without_a_new_version_fails(tmp_path: Path) ->
     path.write_bytes(path.read_bytes().replace(b"Volt", b"VOLT", 1))
     version = current_version(root)
     problems = registry.check(root)
-    assert any(p.startswith(f"version {version} in releases.json vs the published files: parties: the entry says") for p in problems), problems
+    assert any(p.startswith(f"version {version} in releases.json vs the published files: parties: the entry says") for p in problems), (
+        problems
+    )
 
 
 def test_a_version_bump_without_a_registry_entry_fails(tmp_path: Path) -> None:
@@ -83,7 +84,10 @@ def test_a_version_bump_without_a_registry_entry_fails(tmp_path: Path) -> None:
     descriptor["version"] = "9.0.0"
     (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     problems = registry.check(root)
-    assert "datapackage.json says version 9.0.0, which releases.json does not register (run `python scripts/registry.py register` for a new version)" in problems
+    assert (
+        "datapackage.json says version 9.0.0, which releases.json does not register (run `python scripts/registry.py "
+        "register` for a new version)" in problems
+    )
     assert "the top entry of CHANGELOG.md is " + current_version() + ", but datapackage.json says 9.0.0" in problems
 
 
@@ -108,7 +112,11 @@ def test_a_committed_entry_cannot_be_rewritten(tmp_path: Path) -> None:
 
 def test_which_finds_every_version_a_file_belongs_to() -> None:
     matched, text = registry.which(ROOT / "data" / "parties.csv")
-    holding = [e["version"] for e in registry.load(ROOT) if e["files"].get("parties", {}).get("sha256") == registry.sha256((ROOT / "data/parties.csv").read_bytes())]
+    holding = [
+        e["version"]
+        for e in registry.load(ROOT)
+        if e["files"].get("parties", {}).get("sha256") == registry.sha256((ROOT / "data/parties.csv").read_bytes())
+    ]
     assert matched and text.startswith(f"{ROOT / 'data' / 'parties.csv'}: data/parties.csv of version {', '.join(holding)} (sha256 ")
 
 
@@ -116,7 +124,9 @@ def test_which_says_what_an_unknown_file_looks_like(tmp_path: Path) -> None:
     edited = tmp_path / "parties.csv"
     edited.write_bytes((ROOT / "data" / "parties.csv").read_bytes().replace(b"Volt", b"VOLT", 1))
     matched, text = registry.which(edited)
-    assert not matched and text.endswith("it looks like resource 'parties', but its values differ from every release: it was edited or is from an unreleased build")
+    assert not matched and text.endswith(
+        "it looks like resource 'parties', but its values differ from every release: it was edited or is from an unreleased build"
+    )
     other = tmp_path / "notes.txt"
     other.write_text("hello,world\n1,2\n", encoding="utf-8")
     matched, text = registry.which(other)
@@ -138,7 +148,9 @@ def test_diff_lists_a_changed_value_with_its_key_and_locator(tmp_path: Path) -> 
     row = next(line for line in text.splitlines() if line.startswith("iob-eu-civilian,"))
     path.write_text(text.replace(row, row.replace(",6.09,", ",6.1,", 1)), encoding="utf-8")
     diffs = {d.resource: d for d in registry.diff(current_version(root), root=root)}
-    assert [(r["fair_share_id"], f, old, new) for r, f, old, new in diffs["fair_shares"].changed] == [("iob-eu-civilian", "computed_share_pct", "6.09", "6.1")]
+    assert [(r["fair_share_id"], f, old, new) for r, f, old, new in diffs["fair_shares"].changed] == [
+        ("iob-eu-civilian", "computed_share_pct", "6.09", "6.1")
+    ]
     rendered = registry.render(list(diffs.values()), current_version(root), "working tree", markdown=True)
     assert "| fair_share_id=iob-eu-civilian | computed_share_pct | 6.09 | 6.1 | iob-2025-samen-sterker" in rendered
 
@@ -151,7 +163,9 @@ def changelog_diffs() -> list[tuple[str, str, str]]:
 def test_the_newest_changelog_entry_lists_exactly_what_make_diff_finds() -> None:
     blocks = changelog_diffs()
     versions = [e["version"] for e in registry.load(ROOT)]
-    assert blocks and (blocks[0][0], blocks[0][1]) == (versions[-2], versions[-1]), "the newest entry needs a diff block from the previous version"
+    assert blocks and (blocks[0][0], blocks[0][1]) == (versions[-2], versions[-1]), (
+        "the newest entry needs a diff block from the previous version"
+    )
     old, new, body = blocks[0]
     target = new if registry.load(ROOT)[-1].get("commit") else registry.WORKING_TREE
     assert body == registry.render(registry.diff(old, target), old, new, markdown=True)

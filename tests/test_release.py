@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import BIN, ROOT, clone_tree, run
 
 TOOLS = ROOT / ".venv-tools" / "bin" / "cffconvert"
@@ -45,7 +44,10 @@ def test_citation_validates_with_cffconvert() -> None:
 
 
 def test_zenodo_metadata_is_generated_from_the_citation() -> None:
-    result = run([str(BIN / "python"), "-c", "import sys; sys.path.insert(0, 'scripts'); import release; print(release.zenodo_bytes().decode())"], ROOT)
+    result = run(
+        [str(BIN / "python"), "-c", "import sys; sys.path.insert(0, 'scripts'); import release; print(release.zenodo_bytes().decode())"],
+        ROOT,
+    )
     assert result.stdout.rstrip("\n") == (ROOT / ".zenodo.json").read_text(encoding="utf-8").rstrip("\n")
     assert json.loads(result.stdout)["version"] == json.loads((ROOT / "datapackage.json").read_text())["version"]
 
@@ -65,18 +67,36 @@ def test_release_is_reproducible_and_complete(release, tmp_path: Path) -> None:
     archive = repo / "dist" / f"nl-defence-opinion-2025-{version}.zip"
     assert run([str(BIN / "python"), "scripts/release.py"], repo).returncode == 0
     assert archive.read_bytes() == content, "two builds from the same commit differ"
-    formats = [f"nl-defence-opinion-2025-{version}.sqlite", f"nl-defence-opinion-2025-{version}.xlsx",
-               f"nl-defence-opinion-2025-{version}-parquet.zip"]
+    formats = [
+        f"nl-defence-opinion-2025-{version}.sqlite",
+        f"nl-defence-opinion-2025-{version}.xlsx",
+        f"nl-defence-opinion-2025-{version}-parquet.zip",
+    ]
     assert (repo / "dist/SHA256SUMS").read_text() == "".join(
         f"{hashlib.sha256((repo / 'dist' / name).read_bytes()).hexdigest()}  {name}\n" for name in sorted([archive.name, *formats])
     )
     assert f"{hashlib.sha256(content).hexdigest()}  {archive.name}\n" in (repo / "dist/SHA256SUMS").read_text()
     names = set(zipfile.ZipFile(archive).namelist())
     prefix = f"nl-defence-opinion-2025-{version}/"
-    for required in ("datapackage.json", "data/poll_results.csv", "schemas/checks.schema.json", "README.md", "LICENSE",
-                     "CITATION.cff", "CHANGELOG.md", ".zenodo.json", "reports/validation.md", "releases.json",
-                     "data/raw/ipsos-io-2025-06-navo/tabel_1_1.csv", "pipelines/tidy.py", "requirements.lock",
-                     "Makefile", "dvc.yaml", "dvc.lock", ".dvc/config"):
+    for required in (
+        "datapackage.json",
+        "data/poll_results.csv",
+        "schemas/checks.schema.json",
+        "README.md",
+        "LICENSE",
+        "CITATION.cff",
+        "CHANGELOG.md",
+        ".zenodo.json",
+        "reports/validation.md",
+        "releases.json",
+        "data/raw/ipsos-io-2025-06-navo/tabel_1_1.csv",
+        "pipelines/tidy.py",
+        "requirements.lock",
+        "Makefile",
+        "dvc.yaml",
+        "dvc.lock",
+        ".dvc/config",
+    ):
         assert prefix + required in names
 
 
@@ -87,8 +107,11 @@ def test_every_readme_link_resolves_inside_the_archive(release) -> None:
     names = {n.removeprefix(prefix) for n in zipfile.ZipFile(repo / "dist" / f"nl-defence-opinion-2025-{version}.zip").namelist()}
     folders = {str(Path(n).parent) for n in names}
     readme = (repo / "README.md").read_text(encoding="utf-8")
-    links = {target.split("#")[0] for target in re.findall(r"\]\(([^)\s]+)\)", readme)
-             if not re.match(r"[a-z]+:", target) and not target.startswith("#")}
+    links = {
+        target.split("#")[0]
+        for target in re.findall(r"\]\(([^)\s]+)\)", readme)
+        if not re.match(r"[a-z]+:", target) and not target.startswith("#")
+    }
     assert links, "the README links to files of the package"
     dead = sorted(link for link in links if link.rstrip("/") not in names | folders)
     assert dead == [], f"README links that do not resolve inside the archive: {dead}"
@@ -101,7 +124,10 @@ def test_make_repro_inside_the_unzipped_archive_reproduces_the_published_bytes(r
         zip_file.extractall(tmp_path / "unzipped")
     package = tmp_path / "unzipped" / f"nl-defence-opinion-2025-{version}"
     assert not (package / ".git").exists()
-    published = {p.relative_to(package): p.read_bytes() for p in [package / "datapackage.json", *package.glob("data/*.csv"), *package.glob("reports/**/*.*")]}
+    published = {
+        p.relative_to(package): p.read_bytes()
+        for p in [package / "datapackage.json", *package.glob("data/*.csv"), *package.glob("reports/**/*.*")]
+    }
     for path in published:
         (package / path).unlink()  # nothing to compare against but what the pipeline makes
     # the environment make would create from the lock file: this one's programs, stamped as current

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import BIN, ROOT, dvc_repro, env, snapshot, stages_in_process
+
 from pipelines.load import IntegrityError, load
 
 OFFLINE = ROOT / "tests" / "offline"
@@ -35,7 +35,10 @@ def test_the_whole_pipeline_runs_offline(built) -> None:
     repo, result = built
     assert result["returncode"] == 0, result["stderr"]
     assert "network access is blocked" not in result["stdout"] + result["stderr"]
-    assert all(f"Running stage '{stage}'" in result["stdout"] + result["stderr"] for stage in ("tidy", "double_entry", "validate", "crosscheck", "report", "publish"))
+    assert all(
+        f"Running stage '{stage}'" in result["stdout"] + result["stderr"]
+        for stage in ("tidy", "double_entry", "validate", "crosscheck", "report", "publish")
+    )
     assert snapshot(repo) == snapshot(ROOT)
 
 
@@ -74,7 +77,9 @@ def test_loader_refuses_paths_outside_the_package(repo: Path) -> None:
 
 def test_publish_refuses_a_descriptor_path_outside_data(repo: Path) -> None:
     metadata = repo / "schemas/package.json"
-    metadata.write_text(metadata.read_text(encoding="utf-8").replace('"path": "data/parties.csv"', '"path": "../parties.csv"'), encoding="utf-8")
+    metadata.write_text(
+        metadata.read_text(encoding="utf-8").replace('"path": "data/parties.csv"', '"path": "../parties.csv"'), encoding="utf-8"
+    )
     before = snapshot(repo)
     result = stages_in_process(repo)
     assert result.returncode != 0 and "must have path data/parties.csv" in result.stderr
@@ -85,8 +90,15 @@ def test_a_killed_run_is_repaired_by_the_next(built_repo: Path) -> None:
     """Kill `dvc repro --force` in the middle of the great-expectations stage, then run again."""
     repo = built_repo
     before = snapshot(repo)
-    run = subprocess.Popen([str(BIN / "dvc"), "repro", "--force"], cwd=repo, env=env(), stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    run = subprocess.Popen(
+        [str(BIN / "dvc"), "repro", "--force"],
+        cwd=repo,
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     for output in run.stdout:
         if "Running stage 'crosscheck'" in output:
             time.sleep(1.5)  # inside the stage: great-expectations takes seconds to import
@@ -105,19 +117,33 @@ def test_a_run_killed_while_publishing_is_repaired_by_the_next(built_repo: Path)
     """publish replaces files one by one; a crash half-way leaves a mix that the next run repairs."""
     repo = built_repo
     publish = repo / "pipelines/publish.py"
-    publish.write_text(publish.read_text(encoding="utf-8").replace(
-        "    for path, content in files.items():\n        write_atomic(ROOT / path, content)",
-        "    for number, (path, content) in enumerate(files.items()):\n        write_atomic(ROOT / path, content + b'\\n' * (number < 3))\n"
-        "        if number == 3:\n            os._exit(9)  # the crash under test", 1).replace("import csv\n", "import csv\nimport os\n", 1), encoding="utf-8")
+    publish.write_text(
+        publish.read_text(encoding="utf-8")
+        .replace(
+            "    for path, content in files.items():\n        write_atomic(ROOT / path, content)",
+            "    for number, (path, content) in enumerate(files.items()):\n"
+            "        write_atomic(ROOT / path, content + b'\\n' * (number < 3))\n"
+            "        if number == 3:\n            os._exit(9)  # the crash under test",
+            1,
+        )
+        .replace("import csv\n", "import csv\nimport os\n", 1),
+        encoding="utf-8",
+    )
     crashed = dvc_repro(repo)
     assert crashed.returncode != 0
-    publish.write_text(publish.read_text(encoding="utf-8").replace(" + b'\\n' * (number < 3)", "").replace(
-        "        if number == 3:\n            os._exit(9)  # the crash under test", ""), encoding="utf-8")
+    publish.write_text(
+        publish.read_text(encoding="utf-8")
+        .replace(" + b'\\n' * (number < 3)", "")
+        .replace("        if number == 3:\n            os._exit(9)  # the crash under test", ""),
+        encoding="utf-8",
+    )
     subprocess.run(["git", "checkout", "--", "pipelines/publish.py"], cwd=repo, check=True)
     result = dvc_repro(repo)
     assert result.returncode == 0, result.stderr
     assert json.loads((repo / "datapackage.json").read_text())["resources"][0]["bytes"] == len((repo / "data/sources.csv").read_bytes())
-    validate = subprocess.run([str(BIN / "frictionless"), "validate", "datapackage.json"], cwd=repo, env=env(), capture_output=True, text=True)
+    validate = subprocess.run(
+        [str(BIN / "frictionless"), "validate", "datapackage.json"], cwd=repo, env=env(), capture_output=True, text=True
+    )
     assert validate.returncode == 0, validate.stdout
 
 

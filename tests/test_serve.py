@@ -23,8 +23,16 @@ from playwright.sync_api import sync_playwright
 
 DATABASE = "nl-defence-opinion-2025"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 NAMES = [resource["name"] for resource in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
 STARTUP_SECONDS = 120
 
@@ -43,8 +51,14 @@ def get_json(url: str) -> object:
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen([str(BIN / "python"), "scripts/serve.py", "--port", str(port)], cwd=ROOT, env=env(),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [str(BIN / "python"), "scripts/serve.py", "--port", str(port)],
+        cwd=ROOT,
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
     try:
@@ -81,23 +95,32 @@ def test_every_resource_has_all_its_rows(server: str, name: str) -> None:
 def test_full_text_search_finds_a_word_of_a_quote(server: str) -> None:
     # data/poll_results.csv: the only row with "voortrekker" (in its note) is the 21% who agree
     rows = query(f"{server}/poll_results", _search="voortrekker")
-    assert [(row["question_id"], row["answer"], row["value_pct"]) for row in rows] == [
-        ("defence_statements", "(helemaal) eens", 21.0)]
+    assert [(row["question_id"], row["answer"], row["value_pct"]) for row in rows] == [("defence_statements", "(helemaal) eens", 21.0)]
     assert rows[0]["quote"] == "dan dat Nederland een voortrekkersrol pakt (21% wil dat)"
 
 
 def test_foreign_keys_of_poll_results_are_labelled(server: str) -> None:
-    rows = query(f"{server}/poll_results", _labels="on", question_id="trust_institutions", item="NAVO",
-                 respondent_group="vvd", answer="Heel/tamelijk vertrouwen")
+    rows = query(
+        f"{server}/poll_results",
+        _labels="on",
+        question_id="trust_institutions",
+        item="NAVO",
+        respondent_group="vvd",
+        answer="Heel/tamelijk vertrouwen",
+    )
     assert len(rows) == 1
     row = rows[0]
     assert row["value_pct"] == 74.0
     assert row["party_id"] == {"value": "vvd", "label": "VVD"}
-    assert row["question_id"] == {"value": "trust_institutions",
-                                  "label": "How much trust do you have in the following institutions or organisations?"}
+    assert row["question_id"] == {
+        "value": "trust_institutions",
+        "label": "How much trust do you have in the following institutions or organisations?",
+    }
     assert row["wave"] == {"value": "2025-06b", "label": "vrijdag 13 juni tot maandagochtend 16 juni 2025"}
-    assert row["source_id"] == {"value": "ipsos-io-2025-06-navo",
-                                "label": "Vertrouwen in NAVO, maar Nederland hoeft geen voortrekker te zijn"}
+    assert row["source_id"] == {
+        "value": "ipsos-io-2025-06-navo",
+        "label": "Vertrouwen in NAVO, maar Nederland hoeft geen voortrekker te zijn",
+    }
 
 
 def test_trust_in_nato_by_party(server: str) -> None:
@@ -111,8 +134,14 @@ def test_trust_in_nato_by_party(server: str) -> None:
 def test_one_partys_positions_across_all_matrices(server: str) -> None:
     rows = query(f"{server}/positions_of_party", party_id="vvd")
     assert len(rows) == 43  # the items of the six matrices
-    assert {row["table_id"] for row in rows} == {"threat_perception", "friends_orientation", "ukraine_support",
-                                                  "capabilities", "finances", "societal_resilience"}
+    assert {row["table_id"] for row in rows} == {
+        "threat_perception",
+        "friends_orientation",
+        "ukraine_support",
+        "capabilities",
+        "finances",
+        "societal_resilience",
+    }
     russia = next(row for row in rows if row["table_id"] == "threat_perception" and row["item_en"] == "Russia")
     assert (russia["position"], russia["cell_status"]) == ("threat", "transcribed")
     pillar = next(row for row in rows if row["item_en"] == "European pillar within NATO")
@@ -143,8 +172,7 @@ def test_metadata_comes_from_the_descriptor(server: str) -> None:
     assert metadata["license"] == "CC-BY-4.0"
     assert metadata["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
     table = metadata["databases"][DATABASE]["tables"]["poll_results"]
-    assert table["columns"]["value_pct"] == ("Percentage of the group giving the answer, 0-100; "
-                                             "empty when value_status is not 'reported'.")
+    assert table["columns"]["value_pct"] == ("Percentage of the group giving the answer, 0-100; empty when value_status is not 'reported'.")
     assert table["source"] == "Vertrouwen in NAVO, maar Nederland hoeft geen voortrekker te zijn"
 
 

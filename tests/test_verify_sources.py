@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, edit, run
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -26,8 +25,13 @@ def problems(root: Path, folder: Path = SOURCES) -> list[str]:
 def test_every_quote_and_excerpt_matches_the_text_layers() -> None:
     counts, found = verify_sources.verify(ROOT, SOURCES)
     assert found == []
-    assert set(counts) == {"ipsos-io-2025-06-navo", "clingendael-2025-10-kantelpunt", "iob-2025-samen-sterker",
-                           "kamerbrief-2025-navo-top", "aiv-2025-briefadvies-navo-top"}
+    assert set(counts) == {
+        "ipsos-io-2025-06-navo",
+        "clingendael-2025-10-kantelpunt",
+        "iob-2025-samen-sterker",
+        "kamerbrief-2025-navo-top",
+        "aiv-2025-briefadvies-navo-top",
+    }
     assert all(c["text layer sha256"] == 1 and c["quotes"] > 0 for c in counts.values())
 
 
@@ -40,18 +44,30 @@ def test_make_verify_sources_passes_and_prints_counts() -> None:
 def test_one_changed_character_in_a_quote_is_caught(repo: Path) -> None:
     edit(repo / "data" / "discrepancies.csv", "In de politieke peiling van 16-18 juni", "In de politieke peiling van 16-19 juni")
     found = problems(repo)
-    assert len(found) == 1 and found[0].startswith("data/discrepancies.csv, line 4, field 'left_quote': not in the text layer of ipsos-io-2025-06-navo")
+    assert len(found) == 1 and found[0].startswith(
+        "data/discrepancies.csv, line 4, field 'left_quote': not in the text layer of ipsos-io-2025-06-navo"
+    )
 
 
 def test_one_changed_character_in_a_raw_quote_is_caught(repo: Path) -> None:
-    edit(repo / "data/raw/ipsos-io-2025-06-navo/waves.csv", "vrijdag 13 juni tot maandagochtend 16 juni 2025.", "vrijdag 13 juni tot maandagochtend 17 juni 2025.")
+    edit(
+        repo / "data/raw/ipsos-io-2025-06-navo/waves.csv",
+        "vrijdag 13 juni tot maandagochtend 16 juni 2025.",
+        "vrijdag 13 juni tot maandagochtend 17 juni 2025.",
+    )
     found = [p for p in problems(repo) if "waves.csv" in p and "field 'quote'" in p]
-    assert found == ["data/raw/ipsos-io-2025-06-navo/waves.csv, line 11, field 'quote': not in the text layer of ipsos-io-2025-06-navo: "
-                     "'Dit onderzoek vond plaats van vrijdag 13 juni tot maandagochtend 17 juni 2025.'"]
+    assert found == [
+        "data/raw/ipsos-io-2025-06-navo/waves.csv, line 11, field 'quote': not in the text layer of ipsos-io-2025-06-navo: "
+        "'Dit onderzoek vond plaats van vrijdag 13 juni tot maandagochtend 17 juni 2025.'"
+    ]
 
 
 def test_text_typed_as_printed_is_checked(repo: Path) -> None:
-    edit(repo / "data" / "poll_questions.csv", "Basis: allen (split-run: n = 1.100 en 1.153).", "Basis: allen (split-run: n = 1.100 en 1.135).")
+    edit(
+        repo / "data" / "poll_questions.csv",
+        "Basis: allen (split-run: n = 1.100 en 1.153).",
+        "Basis: allen (split-run: n = 1.100 en 1.135).",
+    )
     assert any(p.startswith("data/poll_questions.csv, line 9, field 'base_description': not in the text layer") for p in problems(repo))
 
 
@@ -59,8 +75,10 @@ def test_a_quote_outside_the_section_its_locator_names_is_caught(repo: Path) -> 
     # the sentence stands in §2.1; a locator of §2.3 names the wrong section
     edit(repo / "data" / "discrepancies.csv", ",§2.1,In de politieke peiling", ",§2.3,In de politieke peiling")
     found = problems(repo)
-    assert found == ["data/discrepancies.csv, line 4, field 'left_quote': the text stands at line(s) 202-203 of ipsos-io-2025-06-navo, "
-                     "outside the part its locator '§2.3' names"]
+    assert found == [
+        "data/discrepancies.csv, line 4, field 'left_quote': the text stands at line(s) 202-203 of ipsos-io-2025-06-navo, "
+        "outside the part its locator '§2.3' names"
+    ]
 
 
 def test_an_excerpt_edited_with_its_transcription_is_caught(repo: Path) -> None:
@@ -69,8 +87,11 @@ def test_an_excerpt_edited_with_its_transcription_is_caught(repo: Path) -> None:
     text = excerpt.read_text(encoding="utf-8")
     excerpt.write_text(text.replace("37% 42% 42% 49% 52% 43%", "37% 42% 42% 49% 52% 44%"), encoding="utf-8")
     found = [p for p in problems(repo) if "excerpt" in p]
-    assert len(found) == 1 and found[0].startswith("data/raw/ipsos-io-2025-06-navo/tabel_3_1.excerpt.txt, line ") \
+    assert (
+        len(found) == 1
+        and found[0].startswith("data/raw/ipsos-io-2025-06-navo/tabel_3_1.excerpt.txt, line ")
         and "differs from line" in found[0]
+    )
 
 
 def test_a_text_layer_with_another_hash_is_caught(tmp_path: Path) -> None:
@@ -79,7 +100,11 @@ def test_a_text_layer_with_another_hash_is_caught(tmp_path: Path) -> None:
     layer = folder / "kamerbrief-2025-navo-top.txt"
     layer.write_text(layer.read_text(encoding="utf-8").replace("NAVO", "NATO", 1), encoding="utf-8")
     found = problems(ROOT, folder)
-    assert len(found) == 1 and found[0].startswith("kamerbrief-2025-navo-top: ") and "not the text layer the package was transcribed from" in found[0]
+    assert (
+        len(found) == 1
+        and found[0].startswith("kamerbrief-2025-navo-top: ")
+        and "not the text layer the package was transcribed from" in found[0]
+    )
 
 
 def test_a_missing_text_layer_fails_the_command(tmp_path: Path) -> None:
@@ -87,7 +112,10 @@ def test_a_missing_text_layer_fails_the_command(tmp_path: Path) -> None:
     shutil.copytree(SOURCES, folder)
     (folder / "aiv-2025-briefadvies-navo-top.txt").unlink()
     result = run([sys.executable, "scripts/verify_sources.py", str(folder)], ROOT)
-    assert result.returncode == 1 and f"aiv-2025-briefadvies-navo-top: text layer {folder}/aiv-2025-briefadvies-navo-top.txt is missing" in result.stderr
+    assert (
+        result.returncode == 1
+        and f"aiv-2025-briefadvies-navo-top: text layer {folder}/aiv-2025-briefadvies-navo-top.txt is missing" in result.stderr
+    )
 
 
 def test_the_normalisation_allows_only_layout_differences() -> None:
