@@ -44,19 +44,25 @@ def plain(value: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
+def formats_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("formats")
     formats.build_all(ROOT / "datapackage.json", out)
     return out
 
 
-def test_the_three_files_are_named_by_package_and_version(built: Path) -> None:
-    assert sorted(p.name for p in built.iterdir()) == sorted([f"{STEM}.sqlite", f"{STEM}.xlsx", f"{STEM}-parquet.zip"])
+@pytest.fixture(scope="module")
+def workbook(formats_dir: Path) -> openpyxl.Workbook:
+    """The workbook, opened once: openpyxl takes about a second to read it."""
+    return openpyxl.load_workbook(formats_dir / f"{STEM}.xlsx")
+
+
+def test_the_three_files_are_named_by_package_and_version(formats_dir: Path) -> None:
+    assert sorted(p.name for p in formats_dir.iterdir()) == sorted([f"{STEM}.sqlite", f"{STEM}.xlsx", f"{STEM}-parquet.zip"])
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_sqlite_holds_every_value_with_the_schema_type(built: Path, name: str) -> None:
-    db = sqlite3.connect(built / f"{STEM}.sqlite")
+def test_sqlite_holds_every_value_with_the_schema_type(formats_dir: Path, name: str) -> None:
+    db = sqlite3.connect(formats_dir / f"{STEM}.sqlite")
     declared = {row[1]: (row[2], row[3], row[5]) for row in db.execute(f"pragma table_info({name})")}
     sql_type = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
     schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
@@ -83,8 +89,8 @@ def test_sqlite_holds_every_value_with_the_schema_type(built: Path, name: str) -
         assert kinds <= {"string": {str}, "integer": {int}, "boolean": {int}, "number": {float}, "date": {str}}[field["type"]]
 
 
-def test_sqlite_has_full_text_search_over_quotes_and_labels(built: Path) -> None:
-    db = sqlite3.connect(built / f"{STEM}.sqlite")
+def test_sqlite_has_full_text_search_over_quotes_and_labels(formats_dir: Path) -> None:
+    db = sqlite3.connect(formats_dir / f"{STEM}.sqlite")
     # the one value of poll_results whose quote or note has the word "voortrekker" (read from the CSV)
     hits = db.execute(
         "select question_id, answer, value_pct from poll_results where rowid in "
@@ -97,8 +103,7 @@ def test_sqlite_has_full_text_search_over_quotes_and_labels(built: Path) -> None
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_excel_holds_every_value_as_a_typed_cell(built: Path, name: str) -> None:
-    workbook = openpyxl.load_workbook(built / f"{STEM}.xlsx")
+def test_excel_holds_every_value_as_a_typed_cell(workbook: openpyxl.Workbook, name: str) -> None:
     sheet = workbook[name]
     assert sheet.freeze_panes == "A2"
     rows = list(sheet.iter_rows(values_only=True))
@@ -121,8 +126,7 @@ def test_excel_holds_every_value_as_a_typed_cell(built: Path, name: str) -> None
                 assert isinstance(cell, (int, float)) and not isinstance(cell, bool) and cell == plain(value)
 
 
-def test_excel_about_sheet_has_version_citation_licence_and_every_column(built: Path) -> None:
-    workbook = openpyxl.load_workbook(built / f"{STEM}.xlsx")
+def test_excel_about_sheet_has_version_citation_licence_and_every_column(workbook: openpyxl.Workbook) -> None:
     assert workbook.sheetnames == ["About", *NAMES]
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(values_only=True) if row[0]}
     assert about["Version"] == PACKAGE.version
@@ -136,8 +140,8 @@ def test_excel_about_sheet_has_version_citation_licence_and_every_column(built: 
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_parquet_holds_every_value_with_the_arrow_type(built: Path, name: str) -> None:
-    with zipfile.ZipFile(built / f"{STEM}-parquet.zip") as archive:
+def test_parquet_holds_every_value_with_the_arrow_type(formats_dir: Path, name: str) -> None:
+    with zipfile.ZipFile(formats_dir / f"{STEM}-parquet.zip") as archive:
         assert archive.namelist() == sorted(f"{n}.parquet" for n in NAMES)
         assert {info.date_time for info in archive.infolist()} == {(2026, 11, 22, 0, 0, 0)}
         table = pq.read_table(io.BytesIO(archive.read(f"{name}.parquet")))
@@ -152,10 +156,11 @@ def test_parquet_holds_every_value_with_the_arrow_type(built: Path, name: str) -
     assert table.to_pylist() == [{key: plain(value) for key, value in row.items()} for row in csv_rows(name)]
 
 
-def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
-    formats.build_all(ROOT / "datapackage.json", tmp_path)
-    for path in built.iterdir():
-        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs between two builds"
+def test_two_builds_are_byte_identical(formats_dir: Path, release: tuple[Path, Path]) -> None:
+    """This module's build and the release's (another process, in a fresh clone) give the same bytes."""
+    dist = release[1].parent
+    for path in formats_dir.iterdir():
+        assert (dist / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs between two builds"
 
 
 def broken_copy(tmp_path: Path) -> Path:

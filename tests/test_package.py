@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
-import sys
 from pathlib import Path
 
 import yaml
@@ -81,13 +81,29 @@ def stage_code_deps(stages: dict) -> dict[str, set[str]]:
     return {name: {d for d in stage["deps"] if d.startswith("pipelines/")} for name, stage in stages.items()}
 
 
+def pipeline_imports(module: str) -> set[str]:
+    """The pipelines modules `module` imports anywhere in its code (also inside a function,
+    where a stage imports a heavy module only when it needs it)."""
+    found = set()
+    for node in ast.walk(ast.parse((ROOT / "pipelines" / f"{module}.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("pipelines.")}
+        elif isinstance(node, ast.ImportFrom) and node.module == "pipelines":
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipelines."):
+            found.add(node.module.split(".")[1])
+    return found
+
+
 def imported_modules(stage: str) -> set[str]:
-    code = (
-        f"import importlib, sys; importlib.import_module('pipelines.{stage}'); "
-        "print(' '.join(k for k in sys.modules if k.startswith('pipelines.')))"
-    )
-    out = run([sys.executable, "-c", code], ROOT).stdout.split()
-    return {f"pipelines/{name.split('.')[1]}.py" for name in out}
+    """The stage's module and every pipelines module it imports, directly or through another."""
+    seen, todo = set(), [stage]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo += pipeline_imports(module)
+    return {f"pipelines/{name}.py" for name in seen}
 
 
 def test_dvc_reruns_a_stage_when_any_module_it_imports_changes() -> None:
