@@ -172,7 +172,8 @@ def load_yaml(path: Path) -> dict:
     if not path.is_file():
         raise InputError([f"{rel(path)}: sidecar file is missing"])
     try:
-        data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+        # libyaml's parser (same safe constructor): the pure-Python one was most of tidy's time
+        data = yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except UnicodeDecodeError as exc:
         raise InputError([f"{rel(path)}, byte {exc.start}: not valid UTF-8 ({exc.reason})"]) from None
     except yaml.YAMLError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import io
 import json
 import os
@@ -81,9 +82,18 @@ def raw_csvs(root: Path) -> list[Path]:
     return [p for p in sorted((root / "data/raw").rglob("*.csv")) if not p.name.startswith("second_") and p.name != "left_out.csv"]
 
 
-def read(path: Path) -> tuple[list[str], list[list[str]]]:
+@functools.cache
+def parsed(path: Path) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The lines of an unmutated raw file and their cells, parsed once: mutants are made in
+    memory, so the files do not change while they are made (the generators read them often)."""
     lines = path.read_text(encoding="utf-8").split("\n")
-    return lines, [next(csv.reader([line])) if line else [] for line in lines]
+    return tuple(lines), tuple(tuple(next(csv.reader([line]))) if line else () for line in lines)
+
+
+def read(path: Path) -> tuple[list[str], list[list[str]]]:
+    """A fresh, changeable copy of parsed(path)."""
+    lines, records = parsed(path)
+    return list(lines), [list(cells) for cells in records]
 
 
 def record(cells: list[str]) -> str:
@@ -103,9 +113,10 @@ def with_line(path: Path, number: int, cells: list[str] | None, duplicate: bool 
     return "\n".join(lines).encode("utf-8")
 
 
-def value_cells(path: Path) -> list[tuple[int, int]]:
+@functools.cache
+def value_cells(path: Path) -> tuple[tuple[int, int], ...]:
     """(line, column index) of the cells that hold values, not free text."""
-    _, records = read(path)
+    _, records = parsed(path)
     header = records[0]
     if path.name.startswith("tabel_"):
         columns = range(1, len(header))
@@ -118,18 +129,18 @@ def value_cells(path: Path) -> list[tuple[int, int]]:
             or (h.endswith("printed") and h not in TEXT_COLUMNS)
             or h in ("printed", "fieldwork_start", "fieldwork_end", "wave", "respondent_group", "party", "position")
         ]
-    return [(n + 1, c) for n, r in enumerate(records[1:], start=1) if r for c in columns if c < len(r) and r[c].strip()]
+    return tuple((n + 1, c) for n, r in enumerate(records[1:], start=1) if r for c in columns if c < len(r) and r[c].strip())
 
 
 def files_with_digits(root: Path) -> list[Path]:
-    return [p for p in raw_csvs(root) if any(re.search(r"\d", read(p)[1][l - 1][c]) for l, c in value_cells(p))]
+    return [p for p in raw_csvs(root) if any(re.search(r"\d", parsed(p)[1][l - 1][c]) for l, c in value_cells(p))]
 
 
 def changed_digit(rng: random.Random, root: Path, index: int = 0):
     """The index-th mutant changes a digit in the index-th raw file that has digits in its values, so every table gets one."""
     files = files_with_digits(root)
     path = files[index % len(files)]
-    line, column = rng.choice([(l, c) for l, c in value_cells(path) if re.search(r"\d", read(path)[1][l - 1][c])])
+    line, column = rng.choice([(l, c) for l, c in value_cells(path) if re.search(r"\d", parsed(path)[1][l - 1][c])])
     cells = read(path)[1][line - 1]
     positions = [i for i, ch in enumerate(cells[column]) if ch.isdigit()]
     i = rng.choice(positions)
@@ -140,10 +151,10 @@ def changed_digit(rng: random.Random, root: Path, index: int = 0):
 def swapped_cells(rng: random.Random, root: Path):
     candidates = []
     for path in raw_csvs(root):
-        cells_of = read(path)[1]
+        cells_of, values = parsed(path)[1], set(value_cells(path))
         for line, column in value_cells(path):
             row = cells_of[line - 1]
-            if (line, column + 1) in set(value_cells(path)) and row[column] != row[column + 1]:
+            if (line, column + 1) in values and row[column] != row[column + 1]:
                 candidates.append((path, line, column))
     path, line, column = rng.choice(candidates)
     cells = read(path)[1][line - 1]
@@ -234,7 +245,7 @@ def number_format(rng: random.Random, root: Path):
 
 
 def wrong_scale(rng: random.Random, root: Path):
-    path, line, column = rng.choice([(p, l, c) for p, l, c in numeric_cells(root) if float(read(p)[1][l - 1][c].rstrip("%")) >= 1])
+    path, line, column = rng.choice([(p, l, c) for p, l, c in numeric_cells(root) if float(parsed(p)[1][l - 1][c].rstrip("%")) >= 1])
     cells = read(path)[1][line - 1]
     number = float(cells[column].rstrip("%"))
     cells[column] = f"{number / 100:g}" + ("%" if cells[column].endswith("%") else "")
