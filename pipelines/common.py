@@ -167,13 +167,17 @@ def staged(raw: RawRow, column: str = "", **fields: object) -> dict[str, str]:
     return {**row, "raw_file": raw.file, "raw_line": str(raw.line), "raw_column": column}
 
 
+# yaml.safe_load's loader with libyaml's parser where PyYAML has it: the pure-Python parser was
+# most of tidy's time. Same safe constructor: no tags, no code.
+SAFE_YAML_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
+
 def load_yaml(path: Path) -> dict:
     """A sidecar: YAML read safely (no tags, no code), tolerating a byte-order mark and CRLF."""
     if not path.is_file():
         raise InputError([f"{rel(path)}: sidecar file is missing"])
     try:
-        # libyaml's parser (same safe constructor): the pure-Python one was most of tidy's time
-        data = yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=SAFE_YAML_LOADER)
     except UnicodeDecodeError as exc:
         raise InputError([f"{rel(path)}, byte {exc.start}: not valid UTF-8 ({exc.reason})"]) from None
     except yaml.YAMLError as exc:
