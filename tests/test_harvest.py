@@ -185,13 +185,13 @@ def test_without_an_address_no_absolute_url_to_our_files() -> None:
 
 
 @pytest.fixture(scope="module")
-def addressed(tmp_path_factory) -> Path:
+def addressed(tmp_path_factory, built) -> Path:
     """A clone (with the history, for the registry) with the address set and version 9.0.0,
     published again from the staged build (the rest of the pipeline depends on neither)."""
     from test_registry import clone
 
     repo = clone(tmp_path_factory.mktemp("harvest"))
-    shutil.copytree(ROOT / "build", repo / "build")
+    shutil.copytree(built[0] / "build", repo / "build")  # the session's from-scratch build (a clone has none)
     edit(repo / "schemas" / "package.json", '"x-address": ""', f'"x-address": "{ADDRESS}/"')
     edit(repo / "schemas" / "package.json", f'"version": "{version()}"', '"version": "9.0.0"')
     result = run([str(BIN / "python"), "-m", "pipelines.publish"], repo)
