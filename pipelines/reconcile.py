@@ -61,6 +61,11 @@ def line(kind: str, check_id: str, description: str, raw: dict[str, str], source
     }
 
 
+def same(expected: str, observed: str) -> dict:
+    """The values of a check that two statements of one fact are the same text."""
+    return {"comparator": "one_value", "expected": expected, "observed": observed, "distinct_values": len({expected, observed})}
+
+
 def numeric(comparator: str, expected: float, observed: float, tolerance: float = 0.0, unit: str = "") -> dict:
     return {
         "comparator": comparator,
@@ -541,10 +546,7 @@ def sources_table_lines(frames: Frames, rows: Rows) -> list[dict]:
                 "fieldwork dates in sources = fieldwork dates in the method section",
                 raw,
                 "ipsos-io-2025-06-navo",
-                comparator="one_value",
-                expected=stated,
-                observed=listed,
-                distinct_values=len({stated, listed}),
+                **same(stated, listed),
             )
         )
     waves = by_id(frames, rows, "poll_waves", "wave")
@@ -560,10 +562,7 @@ def sources_table_lines(frames: Frames, rows: Rows) -> list[dict]:
                 f"fieldwork and n of wave {THIS_SURVEY} in poll_waves = the method section",
                 raw,
                 "ipsos-io-2025-06-navo",
-                comparator="one_value",
-                expected=stated,
-                observed=listed,
-                distinct_values=len({stated, listed}),
+                **same(stated, listed),
             )
         )
     return lines

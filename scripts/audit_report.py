@@ -11,18 +11,16 @@ or when a finding has no resolution.
 from __future__ import annotations
 
 import csv
+import sys
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipelines.prose import SOURCES  # noqa: E402  (the five documents, in the package's order)
+
 AUDIT = ROOT / "docs" / "audit"
-SOURCES = (
-    "ipsos-io-2025-06-navo",
-    "clingendael-2025-10-kantelpunt",
-    "iob-2025-samen-sterker",
-    "kamerbrief-2025-navo-top",
-    "aiv-2025-briefadvies-navo-top",
-)
 RESOLUTIONS = ("corrected", "added", "registered", "left_out", "not_changed")
 
 

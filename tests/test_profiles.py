@@ -74,6 +74,7 @@ def test_categories_are_the_enum() -> None:
     (pandera need not check them again)."""
     for path in TABLE_SCHEMAS:
         for field in fields_with_enum(load(path)):
+            assert "categories" in field, f"{path.name}: {field['name']} has an enum: give it categories (labelled where documented)"
             values = [c["value"] if isinstance(c, dict) else c for c in field["categories"]]
             assert values == field["constraints"]["enum"], f"{path.name}: {field['name']}"
         assert all("categories" not in field for field in load(path)["fields"] if field not in fields_with_enum(load(path))), path.name
