@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib
+import importlib.util
 import io
 import json
 import os
+import sys
 import tempfile
+import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,13 +251,34 @@ def where(row: dict[str, str], field: str | None = None) -> str:
     return text
 
 
+class _Deferred(types.ModuleType):
+    """Stands in for a module until an attribute is first read, then imports the real one."""
+
+    def __getattr__(self, attribute: str):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attribute)
+
+
+def defer_import(*names: str) -> None:
+    """Import the named modules only when a library first uses them, not when it imports them.
+
+    great-expectations imports scipy.stats and altair (about 1 s of its 3 s) for statistical
+    expectations and charts that `crosscheck` never runs. importlib's LazyLoader cannot stand in
+    for them: on Python 3.11 an `import` statement reads the module's __spec__, which loads it.
+    Whatever does use them gets the real module, loaded then."""
+    for name in names:
+        if name not in sys.modules:
+            stand_in = _Deferred(name)
+            stand_in.__spec__ = importlib.util.find_spec(name)
+            sys.modules[name] = stand_in
+
+
 MAX_SHOWN = 60
 
 
 def run(stage) -> None:
     """Run a stage's work; bad input ends it with one line per problem and exit status 1."""
-    import sys
-
     try:
         stage()
     except InputError as error:

@@ -17,21 +17,14 @@ import json
 import os
 from pathlib import Path
 
-# The package must build offline: great-expectations sends usage analytics unless told not to.
-os.environ["GX_ANALYTICS_ENABLED"] = "False"
-
-import great_expectations as gx  # noqa: E402
-import pandas as pd  # noqa: E402
-from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
-
-from pipelines import reconcile  # noqa: E402
-from pipelines.common import (  # noqa: E402
+from pipelines.common import (
     CHECKS,
     DOUBLE_ENTRY,
     STAGING,
     VALIDATION,
     InputError,
     csv_bytes,
+    defer_import,
     field_names,
     load_json,
     read_staged,
@@ -39,6 +32,16 @@ from pipelines.common import (  # noqa: E402
     run,
     write_atomic,
 )
+
+# The package must build offline: great-expectations sends usage analytics unless told not to.
+os.environ["GX_ANALYTICS_ENABLED"] = "False"
+defer_import("scipy.stats", "altair")
+
+import great_expectations as gx  # noqa: E402
+import pandas as pd  # noqa: E402
+from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+
+from pipelines import reconcile  # noqa: E402
 from pipelines.validate import structural_problems, typed_frame  # noqa: E402
 
 NUMERIC = '["eq", "approx", "rank", "gt", "lt"]'

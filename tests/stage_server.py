@@ -3,7 +3,8 @@ per stage: what `dvc repro` does in a fresh copy (every stage in dvc.yaml order,
 first that fails), minus start-up and imports.
 
 Started once per test process by tests/conftest.py. It imports the heavy libraries once
-(pandas, pandera, frictionless, great-expectations, matplotlib), then reads one JSON request
+(pandas, pandera, frictionless, great-expectations, matplotlib) and loads what they load on first
+use, then reads one JSON request
 per line on stdin: {"repo": <copy>, "stdout": <file>, "stderr": <file>}. For each it forks a
 child that imports `pipelines` from the copy (so every path it computes is the copy's) and runs
 each stage's main() as `python -m pipelines.<stage>` would (bad input: the problems on stderr
@@ -20,16 +21,29 @@ import traceback
 
 import yaml
 
-os.environ["GX_ANALYTICS_ENABLED"] = "False"  # as pipelines/crosscheck.py sets it before importing
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
 
-import great_expectations  # noqa: E402,F401
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
-import frictionless  # noqa: E402,F401
+import frictionless  # noqa: E402
 import matplotlib.pyplot  # noqa: E402,F401
-import pandas  # noqa: E402,F401
-import pandera.pandas  # noqa: E402,F401
+import pandas  # noqa: E402
+import pandera.pandas  # noqa: E402
+
+import pipelines.crosscheck  # noqa: E402,F401  great-expectations, imported as the stage imports it
+
+
+def warm() -> None:
+    """Load what the libraries load on first use (frictionless' plugins, pandera's backends, the
+    Agg renderer), as every stage process does, once here instead of in every child. Nothing of
+    the pipeline runs, and nothing but loaded modules and their caches (fonts, plugins) carries over into the children."""
+    frictionless.Resource(data=[["id"], ["1"]]).validate()
+    pandera.pandas.DataFrameSchema({"id": pandera.pandas.Column(int, pandera.pandas.Check.ge(0))}).validate(pandas.DataFrame({"id": [1]}))
+    figure = matplotlib.pyplot.figure()
+    figure.savefig(os.devnull, format="png")
+    matplotlib.pyplot.close(figure)
 
 
 def stages(repo: str) -> list[str]:
@@ -72,6 +86,7 @@ def child(request: dict) -> int:
 
 
 def main() -> None:
+    warm()
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)

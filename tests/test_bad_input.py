@@ -231,3 +231,26 @@ def test_crosswalk_error_stops_the_pipeline(repo: Path) -> None:
             f"{CROSSWALK}, line 13, field 'wikidata_id': '60172' is not a Wikidata item id (Q and digits, e.g. Q273749)",
         ],
     )
+
+
+def test_a_foreign_key_names_the_value_the_referenced_table_lacks_and_skips_an_empty_one() -> None:
+    from pipelines.validate import foreign_key_problems
+
+    row = {"party_id": "pvw", "source_id": "s", "raw_file": "data/raw/x.csv", "raw_line": "7", "raw_column": ""}
+    tables = {
+        "parties": [{"party_id": "pvv"}, {"party_id": ""}],
+        "sources": [{"source_id": "s"}],
+        "party_positions": [row, {**row, "party_id": "pvv"}, {**row, "party_id": ""}, {**row, "raw_line": "9", "source_id": "t"}],
+    }
+    assert foreign_key_problems(["party_positions"], tables) == {
+        "party_positions": [
+            (2, "data/raw/x.csv, line 7, field 'party_id': ['pvw'] is not a known party_id in 'parties'"),
+            (5, "data/raw/x.csv, line 9, field 'party_id': ['pvw'] is not a known party_id in 'parties'"),
+            (5, "data/raw/x.csv, line 9, field 'source_id': ['t'] is not a known source_id in 'sources'"),
+        ]
+    }
+    del tables["sources"]
+    assert foreign_key_problems(["party_positions"], tables)["party_positions"][-1] == (
+        0,
+        "schemas/party_positions.schema.json: foreign key source_id names 'sources', which is not validated with it",
+    )
