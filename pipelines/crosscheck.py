@@ -210,7 +210,7 @@ def main() -> None:
     columns = field_names("checks")
     rows = [{c: "" if pd.isna(v := line.get(c, "")) else v for c in columns} for line in earlier + checks]
     write_atomic(CHECKS, csv_bytes(columns, ([row[c] for c in columns] for row in rows)))
-    problems = structural_problems(["checks", "discrepancies", "sources"], {"checks": rows}, {"checks": CHECKS})
+    problems = structural_problems(["checks"], {"checks": rows}, {"checks": CHECKS}, references=("discrepancies", "sources"))
     if problems:
         CHECKS.unlink()
         raise InputError(problems)

@@ -85,7 +85,17 @@ def selected(table: pd.DataFrame, key: dict) -> pd.DataFrame | None:
     return table.loc[mask]
 
 
-def claim_line(claim: pd.Series, raw: dict[str, str], frames: Frames) -> dict:
+def poll_values(results: pd.DataFrame) -> dict[tuple[str, ...], object]:
+    """value_pct by KEY, of the first row with that key (what a claim restates); looked up for
+    every claim, so made once. A row with a missing key cell matches no claim."""
+    values: dict[tuple[str, ...], object] = {}
+    for *key, value in results[[*KEY, "value_pct"]].itertuples(index=False):
+        if not any(pd.isna(cell) for cell in key):
+            values.setdefault(tuple(key), value)
+    return values
+
+
+def claim_line(claim: pd.Series, raw: dict[str, str], frames: Frames, values: dict[tuple[str, ...], object]) -> dict:
     key = json.loads(claim.refers_key)
     base = line(
         "claim",
@@ -118,10 +128,10 @@ def claim_line(claim: pd.Series, raw: dict[str, str], frames: Frames) -> dict:
             ),
         }
     results = frames["poll_results"]
-    match = results.loc[(results[KEY] == pd.Series(key)[KEY]).all(axis=1)]
-    if match.empty or pd.isna(match.value_pct.iloc[0]):
+    value = values.get(tuple(key[column] for column in KEY))
+    if value is None or pd.isna(value):
         return {**base, "comparator": claim.comparator, "expected": f"{claim.claimed_value:g}", "observed": "no such value"}
-    value = float(match.value_pct.iloc[0])
+    value = float(value)
     if claim.comparator == "rank":
         peers = results.loc[
             (results.question_id == key["question_id"])
@@ -134,7 +144,8 @@ def claim_line(claim: pd.Series, raw: dict[str, str], frames: Frames) -> dict:
 
 
 def claims_table(frames: Frames, rows: Rows) -> pd.DataFrame:
-    lines = [claim_line(claim, rows["claims"][i], frames) for i, claim in frames["claims"].iterrows()]
+    values = poll_values(frames["poll_results"])
+    lines = [claim_line(claim, rows["claims"][i], frames, values) for i, claim in frames["claims"].iterrows()]
     return pd.DataFrame(lines, columns=COLUMNS)
 
 

@@ -88,10 +88,13 @@ def foreign_key_problems(names: list[str], tables: dict[str, list[dict[str, str]
     return problems
 
 
-def structural_problems(names: list[str], rows: dict[str, list[dict[str, str]]], paths: dict[str, Path] | None = None) -> list[str]:
-    """frictionless on the named staged tables together, and their foreign keys between them.
-    Tables without provenance columns (the checks) are validated against their plain schema."""
-    paths = {n: (paths or {}).get(n, staged_path(n)) for n in names}
+def structural_problems(
+    names: list[str], rows: dict[str, list[dict[str, str]]], paths: dict[str, Path] | None = None, references: tuple[str, ...] = ()
+) -> list[str]:
+    """frictionless on the named staged tables, and their foreign keys into each other and into
+    the `references` (staged tables validated before, read here only for their keys). Tables
+    without provenance columns (the checks) are validated against their plain schema."""
+    paths = {n: (paths or {}).get(n, staged_path(n)) for n in [*names, *references]}
     schemas = {n: table_schema(n) if n in (rows.keys() - STAGED) else staged_schema(n) for n in names}
     package = Package(
         resources=[
@@ -101,7 +104,7 @@ def structural_problems(names: list[str], rows: dict[str, list[dict[str, str]]],
         basepath=str(ROOT),
     )
     report = package.validate()
-    tables = {n: rows[n] if n in rows else read_csv(paths[n]) for n in names}
+    tables = {n: rows[n] if n in rows else read_csv(paths[n]) for n in [*names, *references]}
     foreign = foreign_key_problems(names, tables)
     # Errors that stop frictionless from reading a table at all are reported by the package.
     problems = [f"build/tidy: {error.message}" for error in report.errors]

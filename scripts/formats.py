@@ -102,8 +102,18 @@ def validated_package(descriptor: Path) -> Package:
 
 def typed_rows(package: Package, name: str) -> list[Row]:
     """A resource's rows with Python values of the schema's types (number as float, missing as None)."""
-    rows = package.get_resource(name).read_rows()
-    return [{key: float(value) if isinstance(value, Decimal) else value for key, value in row.items()} for row in rows]
+    resource = package.get_resource(name).to_copy()
+    # validated_package checked the foreign keys; reading them again would reread every referenced table
+    resource.schema.foreign_keys = []
+    return [{key: float(value) if isinstance(value, Decimal) else value for key, value in row.items()} for row in resource.read_rows()]
+
+
+Tables = dict[str, list[Row]]
+
+
+def typed_tables(package: Package) -> Tables:
+    """typed_rows of every resource, read once for all the formats built from them."""
+    return {resource.name: typed_rows(package, resource.name) for resource in package.resources}
 
 
 def fields(package: Package, name: str) -> list[dict]:
@@ -143,9 +153,10 @@ def sql_value(field: dict, value: Any) -> Any:
     return value
 
 
-def build_sqlite(package: Package) -> bytes:
+def build_sqlite(package: Package, tables: Tables | None = None) -> bytes:
     """One table per resource with the schema's types, keys and foreign keys, FTS5 over its
     text, and the tables `package_metadata` and `data_dictionary`."""
+    tables = tables or typed_tables(package)
     names = [resource.name for resource in package.resources]
     # a table can only name tables in foreign keys that already exist
     order = graphlib.TopologicalSorter(
@@ -166,7 +177,7 @@ def build_sqlite(package: Package) -> bytes:
                 ],
             )
             by_name = {field["name"]: field for field in schema_fields}
-            table.insert_all({key: sql_value(by_name[key], value) for key, value in row.items()} for row in typed_rows(package, name))
+            table.insert_all({key: sql_value(by_name[key], value) for key, value in row.items()} for row in tables[name])
             searched = [
                 field["name"]
                 for field in schema_fields
@@ -237,8 +248,9 @@ def data_dictionary(package: Package) -> list[Row]:
     return entries
 
 
-def build_xlsx(package: Package) -> bytes:
+def build_xlsx(package: Package, tables: Tables | None = None) -> bytes:
     """An "About" sheet (version, citation, licence, data dictionary), then a sheet per resource."""
+    tables = tables or typed_tables(package)
     workbook = openpyxl.Workbook()
     about = workbook.active
     about.title = "About"
@@ -277,9 +289,11 @@ def build_xlsx(package: Package) -> bytes:
         for cell in sheet[1]:
             cell.font = bold
         widths = [len(field["name"]) for field in schema_fields]
-        for row in typed_rows(package, resource.name):
+        for line, row in enumerate(tables[resource.name], start=2):
             sheet.append([row[field["name"]] for field in schema_fields])
-            for number, (field, cell) in enumerate(zip(schema_fields, sheet[sheet.max_row])):
+            # sheet.cell, not sheet[line]: that scans every cell of the sheet for its width
+            for number, field in enumerate(schema_fields):
+                cell = sheet.cell(line, number + 1)
                 if field["type"] == "date" and cell.value is not None:
                     cell.number_format = "yyyy-mm-dd"
                 if field["type"] == "string" and cell.value is not None:
@@ -343,11 +357,12 @@ def arrow_schema(package: Package, name: str) -> pa.Schema:
     )
 
 
-def build_parquet(package: Package) -> bytes:
+def build_parquet(package: Package, tables: Tables | None = None) -> bytes:
     """A zip of one <resource>.parquet per resource, entries sorted, with the package's time."""
+    tables = tables or typed_tables(package)
     files = {}
     for resource in package.resources:
-        table = pa.Table.from_pylist(typed_rows(package, resource.name), schema=arrow_schema(package, resource.name))
+        table = pa.Table.from_pylist(tables[resource.name], schema=arrow_schema(package, resource.name))
         buffer = pa.BufferOutputStream()
         pq.write_table(table, buffer)
         files[f"{resource.name}.parquet"] = buffer.getvalue().to_pybytes()
@@ -358,10 +373,11 @@ def build_all(descriptor: Path, out: Path) -> list[Path]:
     """Validate the package, build every format in memory, then write each in one step."""
     package = validated_package(descriptor)
     stem = file_stem(package)
+    tables = typed_tables(package)
     contents = {
-        out / f"{stem}.sqlite": build_sqlite(package),
-        out / f"{stem}.xlsx": build_xlsx(package),
-        out / f"{stem}-parquet.zip": build_parquet(package),
+        out / f"{stem}.sqlite": build_sqlite(package, tables),
+        out / f"{stem}.xlsx": build_xlsx(package, tables),
+        out / f"{stem}-parquet.zip": build_parquet(package, tables),
     }
     for path, content in contents.items():
         write_atomic(path, content)
