@@ -304,6 +304,7 @@ def prose_figures() -> tuple[list[dict], list[str]]:
             if row.get(q)
         ]
         ours += left_out(source_id)
+        ours = [(q, text, numbers(text)) for q, text in ours]  # compared with every figure: parsed once
         for path in sorted((RAW / source_id).glob("second_transcription_*.csv")):
             found, compared = [], 0
             extraction = read_table(path)
@@ -317,7 +318,7 @@ def prose_figures() -> tuple[list[dict], list[str]]:
                 # the text layer glues footnote numbers to a sentence's full stop ('Roemenië.313')
                 quote = re.sub(r"\.\d{1,3}$", ".", squash(figure.cells["quote"]))
                 wanted = numbers(figure.cells["printed"]) or {squash(figure.cells["printed"])}
-                if not any(overlaps(quote, q) and (wanted & numbers(text) or any(w in text for w in wanted)) for q, text in ours):
+                if not any(overlaps(quote, q) and (wanted & found_in or any(w in text for w in wanted)) for q, text, found_in in ours):
                     found.append(
                         f"{figure.file}, line {figure.line}, field 'printed': {figure.cells['printed']!r} ({figure.cells['quote'][:60]!r}) "
                         f"is in no staged row of {source_id} and not in data/raw/{source_id}/left_out.csv"
@@ -346,6 +347,7 @@ def ipsos_prose() -> tuple[list[dict], list[str]]:
     ours += [
         (r.cells["printed"], r.cells["quote"]) for r in read_raw_csv(folder / "left_out.csv", ["locator", "printed", "quote", "reason"])
     ]
+    ours = [(squash(printed), squash(q)) for printed, q in ours]  # compared with every figure: squashed once
     found, compared = [], 0
     for theirs in read_raw_csv(
         folder / "second_transcription.csv", ["locator", "row_label", "column_label", "value", "comparator", "quote", "note"]
@@ -357,11 +359,7 @@ def ipsos_prose() -> tuple[list[dict], list[str]]:
         value = theirs.cells["value"]
         match = re.match(r"\d+(?:[.,]\d+)*", value.strip())
         values = {match.group(0).replace(".", "").replace(",", ".") if match else squash(value), squash(value)}
-        if not any(
-            (squash(q) in quote or quote in squash(q) or quote[:15] in squash(q))
-            and any(v in squash(printed) or v in squash(q) for v in values)
-            for printed, q in ours
-        ):
+        if not any((q in quote or quote in q or quote[:15] in q) and any(v in printed or v in q for v in values) for printed, q in ours):
             found.append(
                 f"{theirs.file}, line {theirs.line}, field 'value': {value!r} ({theirs.cells['quote'][:60]!r}) is in no staged row "
                 f"of {IPSOS} and not in {rel(folder / 'left_out.csv')}"

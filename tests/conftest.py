@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,63 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     dvc reruns only the stages downstream of what they break."""
     folder = shared(tmp_path_factory, "built", build_offline)
     return folder / "repo", json.loads((folder.parent / f"{folder.name}.done").read_text(encoding="utf-8"))
+
+
+_PREFETCH: list[threading.Thread] = []
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Order the files for two pytest-xdist workers (--dist loadfile hands them out in this
+    order): the fault injection first (the longest, it keeps both cores busy), then the files
+    with the most broken copies, then the tests of the shared builds, which
+    pytest_collection_finish has started building in the background meanwhile (earlier, both
+    workers could sit waiting for them), and the short files last, to fill the end. Stable: the
+    order within a file stays as written."""
+    tests: dict[Path, list[set[str]]] = {}
+    for item in items:
+        tests.setdefault(item.path, []).append(set(getattr(item, "fixturenames", ())))
+
+    def place(path: Path) -> tuple[int, int]:
+        fixtures = tests[path]
+        copies = sum("repo" in names for names in fixtures)
+        if path.name == "test_mutations.py":
+            return 0, 0
+        if any("release" in names for names in fixtures):
+            return 3, 0
+        if any("built" in names for names in fixtures):
+            return 2, 0
+        return (1, -copies) if copies >= 5 else (4, 0)
+
+    order = {path: place(path) for path in tests}
+    items.sort(key=lambda item: order[item.path])
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the shared from-scratch build (and the release made from it) in the background as
+    soon as the tests are collected, when any collected test needs them: the tests that need
+    them then wait less or not at all, and no pytest-xdist worker sits idle waiting for the
+    other to build them. Under xdist every worker starts one; the lock in shared() makes one build
+    and the other wait. A failure is left to the fixture, which builds again and reports it."""
+    needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    if "built" not in needed or session.config.option.collectonly:
+        return
+    factory = session.config._tmp_path_factory  # what the tmp_path_factory fixture returns
+
+    def build() -> None:
+        try:
+            built = shared(factory, "built", build_offline) / "repo"
+            if "release" in needed:
+                shared(factory, "release", lambda folder: build_release(folder, built))
+        except Exception:  # the fixture builds again and reports it
+            pass
+
+    _PREFETCH.append(threading.Thread(target=build, name="prefetch-shared-builds"))
+    _PREFETCH[-1].start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for thread in _PREFETCH:
+        thread.join()
 
 
 @pytest.fixture
