@@ -369,9 +369,9 @@ def build_parquet(package: Package, tables: Tables | None = None) -> bytes:
     return zipped(dict(sorted(files.items())), stamp(package))
 
 
-def build_all(descriptor: Path, out: Path) -> list[Path]:
-    """Validate the package, build every format in memory, then write each in one step."""
-    package = validated_package(descriptor)
+def build_all(descriptor: Path, out: Path, package: Package | None = None) -> list[Path]:
+    """Validate the package (unless given it validated), build every format in memory, then write each in one step."""
+    package = package or validated_package(descriptor)
     stem = file_stem(package)
     tables = typed_tables(package)
     contents = {

@@ -105,8 +105,8 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
 
 
-def check() -> str:
-    """The version to release, or a ReleaseError saying why the tree is not releasable."""
+def check() -> tuple[str, formats.Package]:
+    """The version to release and the validated package, or a ReleaseError saying why the tree is not releasable."""
     problems = []
     found = versions()
     if len(set(found.values())) != 1:
@@ -128,15 +128,18 @@ def check() -> str:
             f"`make repro` first. Files that differ:\n{changed}"
         )
     problems += [f"releases.json: {p}" for p in registry.check(ROOT)]
-    valid = run("frictionless", "validate", "datapackage.json")
-    if valid.returncode != 0:
-        problems.append(f"frictionless validate datapackage.json fails:\n{valid.stdout[-2000:]}")
+    # frictionless validates the package once, here, for the release and the formats built from it
+    package = None
+    try:
+        package = formats.validated_package(ROOT / "datapackage.json")
+    except formats.FormatsError as error:
+        problems.append(str(error))
     if problems:
         raise ReleaseError("\n".join(problems))
-    return found["datapackage.json"]
+    return found["datapackage.json"], package
 
 
-def build(version: str) -> Path:
+def build(version: str, package: formats.Package) -> Path:
     name = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["name"]
     commit_time = int(run("git", "log", "-1", "--format=%ct").stdout.strip() or 315532800)
     stamp = datetime.fromtimestamp(max(commit_time, 315532800), tz=UTC).timetuple()[:6]
@@ -163,7 +166,7 @@ def build(version: str) -> Path:
             add(relative, (ROOT / relative).read_bytes())
         add(".dvc/config", DVC_CONFIG)
     try:
-        built = formats.build_all(ROOT / "datapackage.json", DIST)
+        built = formats.build_all(ROOT / "datapackage.json", DIST, package)
     except formats.FormatsError as error:
         raise ReleaseError(str(error)) from None
     sums = "".join(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" for path in sorted([archive, *built]))
@@ -177,7 +180,7 @@ def main() -> None:
         print("wrote .zenodo.json from CITATION.cff")
         return
     try:
-        archive = build(check())
+        archive = build(*check())
     except ReleaseError as error:
         print(f"not released:\n{error}", file=sys.stderr)
         sys.exit(1)

@@ -145,6 +145,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if "built" not in needed or session.config.option.collectonly:
         return
     factory = session.config._tmp_path_factory  # what the tmp_path_factory fixture returns
+    # made here, not first in the thread: pytest empties a worker's base folder when it first
+    # makes it, and two threads making it at once would empty it under each other
+    factory.getbasetemp()
 
     def build() -> None:
         try:
