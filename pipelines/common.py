@@ -54,6 +54,8 @@ class RawRow:
 
 def rel(path: Path) -> str:
     """A path as users see it in messages: relative to the repository, with forward slashes."""
+    if path.is_absolute() and ".." not in path.parts and path.is_relative_to(ROOT):
+        return path.relative_to(ROOT).as_posix()  # the stages' own paths: no need to ask the file system
     try:
         return path.resolve().relative_to(ROOT).as_posix()
     except ValueError:

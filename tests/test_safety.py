@@ -98,7 +98,9 @@ def test_loader_refuses_paths_outside_the_package(repo: Path) -> None:
         load("sources", repo)
 
 
-def test_publish_refuses_a_descriptor_path_outside_data(repo: Path) -> None:
+def test_publish_refuses_a_descriptor_path_outside_data(built_repo: Path) -> None:
+    """A built copy: the report stage, which runs before publish, reuses its charts instead of drawing them."""
+    repo = built_repo
     metadata = repo / "schemas/package.json"
     metadata.write_text(
         metadata.read_text(encoding="utf-8").replace('"path": "data/parties.csv"', '"path": "../parties.csv"'), encoding="utf-8"
