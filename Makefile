@@ -26,7 +26,7 @@ SOURCES ?= ../shared/sources
 test: $(STAMP) $(TOOLS_STAMP) chromium
 	@if [ -d "$(SOURCES)" ]; then $(MAKE) --no-print-directory verify-sources; \
 	else echo "verify-sources: NOT RUN, no text layers in $(SOURCES) (make verify-sources SOURCES=DIR)"; fi
-	pytest -n 2 --dist loadfile
+	pytest -n 2 --dist loadfile --no-loadscope-reorder
 	$(MAKE) --no-print-directory lint
 
 # Style: the configuration is [tool.ruff] in pyproject.toml; `ruff format` and

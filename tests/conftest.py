@@ -110,12 +110,13 @@ _PREFETCH: list[threading.Thread] = []
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Order the files for two pytest-xdist workers (--dist loadfile hands them out in this
-    order): the fault injection first (the longest, it keeps both cores busy), then the files
-    with the most broken copies, then the tests of the shared builds, which
-    pytest_collection_finish has started building in the background meanwhile (earlier, both
-    workers could sit waiting for them), and the short files last, to fill the end. Stable: the
-    order within a file stays as written."""
+    """Order the files for two pytest-xdist workers (make test: --dist loadfile
+    --no-loadscope-reorder hands them out in this order; xdist's own order, most tests first,
+    put two files that need the release first, and both workers waited for it): the fault
+    injection first (the longest, it keeps both cores busy), the files with the most broken
+    copies, the tests of the from-scratch build and then of the release, which
+    pytest_collection_finish has started building in the background meanwhile, and the short
+    files last, to fill the end. Stable: the order within a file stays as written."""
     tests: dict[Path, list[set[str]]] = {}
     for item in items:
         tests.setdefault(item.path, []).append(set(getattr(item, "fixturenames", ())))
@@ -126,7 +127,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if path.name == "test_mutations.py":
             return 0, 0
         if any("release" in names for names in fixtures):
-            return 3, 0
+            return 3, -sum("release" in names for names in fixtures)
         if any("built" in names for names in fixtures):
             return 2, 0
         return (1, -copies) if copies >= 5 else (4, 0)
