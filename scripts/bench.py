@@ -47,7 +47,7 @@ issue 14 (213 tests); "after" includes issue 13's tests (351 in all).
 |---|---|---|
 | `pytest` | 715.5 s, one process, 213 tests | 107-119 s with `-n 2 --dist loadfile`, 351 tests |
 | `make test` (verify-sources, pytest, lint), environments in place | about 12 min | 108-121 s (last three runs: 115, 108, 109 s) |
-| forced repro / `frictionless validate` | 16.4 s / 1.65 s = 10x | see "Pipeline" above (side by side: 4.8x and 5.9x in two runs); 5-6.5x in unpaired runs under load |
+| forced repro / `frictionless validate` | 16.4 s / 1.65 s = 10x | "Pipeline" above, side by side (4.8x, 5.9x in two runs) |
 | no-op `dvc repro` | 0.90 s | see "Pipeline" above |
 
 Coverage is the same or more: the 213 tests of before all run (351 with issue 13's and issue
