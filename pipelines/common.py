@@ -214,10 +214,15 @@ def staged_path(name: str) -> Path:
     return CHECK_RESOURCES.get(name, STAGING / f"{name}.csv")
 
 
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """A CSV the pipeline wrote, as string cells by column name."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def read_staged(name: str) -> list[dict[str, str]]:
     """A staged table as string cells, provenance columns included."""
-    with staged_path(name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_rows(staged_path(name))
 
 
 # Published fields that come from the cell of a printed table (the others come from its row,

@@ -1,14 +1,14 @@
 """Stage `validate`: check the staged tables before anything is published.
 
 frictionless checks structure against the Table Schemas in schemas/ (types, required fields,
-enums, ranges, primary keys), and foreign keys are checked against one lookup per table; pandera checks the in-table rules in
-`pipelines.rules` and what frictionless 5 leaves out of Data Package v2 (uniqueKeys).
+enums, ranges, primary keys); foreign keys are checked against one lookup per table; pandera
+checks the in-table rules in `pipelines.rules` and what frictionless 5 leaves out of Data
+Package v2 (uniqueKeys).
 Every failure is reported against the raw file, line and field it came from.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +21,7 @@ from pipelines.common import (
     InputError,
     data_resource_names,
     json_bytes,
+    read_rows,
     read_staged,
     rel,
     run,
@@ -42,11 +43,6 @@ def staged_schema(name: str) -> dict:
     published = {field["name"] for field in schema["fields"]}
     extra = [{"name": column, "type": "string"} for column in PROVENANCE if column not in published]
     return {**schema, "fields": [*schema["fields"], *extra]}
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def foreign_keys(name: str) -> list[tuple[str, str, str]]:
@@ -104,7 +100,7 @@ def structural_problems(
         basepath=str(ROOT),
     )
     report = package.validate()
-    tables = {n: rows[n] if n in rows else read_csv(paths[n]) for n in [*names, *references]}
+    tables = {n: rows[n] if n in rows else read_rows(paths[n]) for n in [*names, *references]}
     foreign = foreign_key_problems(names, tables)
     # Errors that stop frictionless from reading a table at all are reported by the package.
     problems = [f"build/tidy: {error.message}" for error in report.errors]

@@ -3,12 +3,11 @@ per stage: what `dvc repro` does in a fresh copy (every stage in dvc.yaml order,
 first that fails), minus start-up and imports.
 
 Started once per test process by tests/conftest.py. It imports the heavy libraries once
-(pandas, pandera, frictionless, great-expectations, matplotlib) and loads what they load on first
-use, then reads one JSON request
-per line on stdin: {"repo": <copy>, "stdout": <file>, "stderr": <file>}. For each it forks a
-child that imports `pipelines` from the copy (so every path it computes is the copy's) and runs
-each stage's main() as `python -m pipelines.<stage>` would (bad input: the problems on stderr
-and exit status 1). It answers {"returncode": N}.
+(pandas, pandera, frictionless, great-expectations, matplotlib) and loads what they load on
+first use, then reads one JSON request per line on stdin: {"repo": <copy>, "stdout": <file>,
+"stderr": <file>}. For each it forks a child that imports `pipelines` from the copy (so every
+path it computes is the copy's) and runs each stage's main() as `python -m pipelines.<stage>`
+would (bad input: the problems on stderr and exit status 1). It answers {"returncode": N}.
 """
 
 from __future__ import annotations
@@ -38,7 +37,8 @@ import pipelines.crosscheck  # noqa: E402,F401  great-expectations, imported as 
 def warm() -> None:
     """Load what the libraries load on first use (frictionless' plugins, pandera's backends, the
     Agg renderer), as every stage process does, once here instead of in every child. Nothing of
-    the pipeline runs, and nothing but loaded modules and their caches (fonts, plugins) carries over into the children."""
+    the pipeline runs; nothing but loaded modules and their caches (fonts, plugins) carries over
+    into the children."""
     frictionless.Resource(data=[["id"], ["1"]]).validate()
     pandera.pandas.DataFrameSchema({"id": pandera.pandas.Column(int, pandera.pandas.Check.ge(0))}).validate(pandas.DataFrame({"id": [1]}))
     figure = matplotlib.pyplot.figure()
