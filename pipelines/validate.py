@@ -94,7 +94,13 @@ def structural_problems(
     schemas = {n: table_schema(n) if n in (rows.keys() - STAGED) else staged_schema(n) for n in names}
     package = Package(
         resources=[
-            Resource(path=rel(paths[n]), name=n, schema=Schema.from_descriptor({k: v for k, v in schemas[n].items() if k != "foreignKeys"}))
+            # tidy writes UTF-8: frictionless need not guess each file's encoding (chardet)
+            Resource(
+                path=rel(paths[n]),
+                name=n,
+                encoding="utf-8",
+                schema=Schema.from_descriptor({k: v for k, v in schemas[n].items() if k != "foreignKeys"}),
+            )
             for n in names
         ],
         basepath=str(ROOT),
