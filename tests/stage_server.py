@@ -12,6 +12,7 @@ would (bad input: the problems on stderr and exit status 1). It answers {"return
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -19,6 +20,11 @@ import sys
 import traceback
 
 import yaml
+
+# The Python docs' idiom for a process that forks workers: no collection while the libraries are
+# imported (their objects live as long as the server), gc.freeze() before forking, collection
+# on in the child, where full passes then skip everything frozen (0.2 s of every child).
+gc.disable()
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -52,18 +58,23 @@ def stages(repo: str) -> list[str]:
         return list(yaml.safe_load(handle)["stages"])
 
 
+def use_copy(repo: str) -> None:
+    """Work in the copy `repo`: its `pipelines` (and so every path they compute) from now on."""
+    os.chdir(repo)
+    for name in [m for m in sys.modules if m == "pipelines" or m.startswith("pipelines.")]:
+        del sys.modules[name]
+    sys.path.insert(0, repo)
+
+
 def child(request: dict) -> int:
     repo = request["repo"]
-    os.chdir(repo)
     for fd, name in ((1, "stdout"), (2, "stderr")):
         target = os.open(request[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         os.dup2(target, fd)
         os.close(target)
     sys.stdout = open(1, "w", encoding="utf-8", closefd=False, buffering=1)
     sys.stderr = open(2, "w", encoding="utf-8", closefd=False, buffering=1)
-    for name in [m for m in sys.modules if m == "pipelines" or m.startswith("pipelines.")]:
-        del sys.modules[name]
-    sys.path.insert(0, repo)
+    use_copy(repo)
     try:
         for stage in stages(repo):
             print(f"Running stage '{stage}':", flush=True)
@@ -87,11 +98,13 @@ def child(request: dict) -> int:
 
 def main() -> None:
     warm()
+    gc.freeze()
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
+            gc.enable()
             code = 1
             try:
                 code = child(request)

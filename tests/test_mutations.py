@@ -19,7 +19,6 @@ import random
 import re
 import subprocess
 import sys
-import threading
 from collections import defaultdict
 from pathlib import Path
 
@@ -369,45 +368,22 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[st
     copies = [copy_repo(ROOT, folder / f"repo{i}") for i in range(WORKERS)]
     # all mutants are made from the unmutated copy before any worker changes a file
     todo = mutants(copies[0])
-    workers = [
-        subprocess.Popen(
-            [sys.executable, str(repo / "tests/mutation_worker.py")],
-            cwd=repo,
-            env=env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for repo in copies
-    ]
-    for worker in workers:
-        assert json.loads(worker.stdout.readline()) == {"ready": True}
-    answers: dict[int, dict] = {}
-    queue = iter(range(len(todo)))
-    lock = threading.Lock()
-
-    def drive(worker: subprocess.Popen) -> None:
-        while True:
-            with lock:
-                index = next(queue, None)
-            if index is None:
-                return
-            _, relative, content, _ = todo[index]
-            worker.stdin.write(
-                json.dumps({"path": relative, "content": None if content is None else base64.b64encode(content).decode()}) + "\n"
-            )
-            worker.stdin.flush()
-            answers[index] = json.loads(worker.stdout.readline())
-
-    threads = [threading.Thread(target=drive, args=(worker,)) for worker in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for worker in workers:
-        worker.stdin.close()
-        worker.wait(timeout=60)
-    assert len(answers) == len(todo), "a mutation worker stopped early"
+    requests = "".join(
+        json.dumps({"path": relative, "content": None if content is None else base64.b64encode(content).decode()}) + "\n"
+        for _, relative, content, _ in todo
+    )
+    worker = subprocess.run(
+        [sys.executable, str(copies[0] / "tests/mutation_worker.py"), *map(str, copies)],
+        cwd=copies[0],
+        env=env(),
+        input=requests,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert worker.returncode == 0, worker.stderr[-3000:]
+    answers = {answer["index"]: answer for answer in map(json.loads, worker.stdout.splitlines())}
+    assert sorted(answers) == list(range(len(todo))), "the mutation workers did not answer every mutant"
     found: dict[str, list] = defaultdict(list)
     for index, (name, relative, _, line) in enumerate(todo):
         answer = answers[index]
