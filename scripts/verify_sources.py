@@ -55,20 +55,22 @@ class Document:
     variants: list[tuple[str, list[int]]] = field(default_factory=list)  # (text, line of each char)
     spans: dict[str, list[tuple[int, int]] | None] = field(default_factory=dict)  # locator -> line ranges
     starts: list[int] | None = None  # lines that start a part (headings, captions)
+    # each line folded and squashed once: finding the parts locators name reads them again and again
+    folded: list[str] = field(default_factory=list)
+    squashed: list[str] = field(default_factory=list)
 
     @classmethod
     def read(cls, source_id: str, text: str) -> Document:
         doc = cls(source_id, text.split("\n"))
+        doc.folded = [fold(line) for line in doc.lines]
+        doc.squashed = ["".join(line.split()) for line in doc.folded]
         for keep_hyphen in (False, True):
             chars, where = [], []
-            for number, line in enumerate(doc.lines, start=1):
-                body = fold(line).rstrip()
+            for number, body in enumerate(doc.squashed, start=1):
                 if body.endswith("-") and not keep_hyphen:
                     body = body[:-1]
-                for char in body:
-                    if not char.isspace():
-                        chars.append(char)
-                        where.append(number)
+                chars.append(body)
+                where += [number] * len(body)
             doc.variants.append(("".join(chars), where))
         return doc
 
@@ -109,28 +111,27 @@ FOOTNOTE = re.compile(r"^\s*(\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+\S")
 SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
 
 
-def boundaries(lines: list[str], names: set[str]) -> list[int]:
+def boundaries(doc: Document, names: set[str]) -> list[int]:
     """Lines that start a part: numbered headings, captions and the named headings in use."""
     out = []
     keys = [squash(name) for name in names]
-    for number, line in enumerate(lines, start=1):
-        text = fold(line).strip()
-        if (NUMBERED.match(text) and len(text) < 100) or CAPTION.match(text) or any(heads(lines, number, key) for key in keys):
+    for number, folded in enumerate(doc.folded, start=1):
+        text = folded.strip()
+        if (NUMBERED.match(text) and len(text) < 100) or CAPTION.match(text) or any(heads(doc, number, key) for key in keys):
             out.append(number)
     return out
 
 
-def heads(lines: list[str], number: int, key: str) -> bool:
+def heads(doc: Document, number: int, key: str) -> bool:
     """Whether line `number` starts the heading `key` (squashed): the whole line, its start
     ('Samenvatting. Vertrouwen ...'), or a heading broken over up to three lines."""
-    line = lines[number - 1]
-    text = squash(line)
-    if not key or not text or len(line.strip()) >= 120:
+    text = doc.squashed[number - 1]
+    if not key or not text or len(doc.lines[number - 1].strip()) >= 120:
         return False
     if text == key or (text.startswith(key) and text[len(key) : len(key) + 1] in ".:"):
         return True
     if len(text) >= 8 and key.startswith(text):
-        joined = squash(" ".join(lines[number - 1 : number + 2]))
+        joined = "".join(doc.squashed[number - 1 : number + 2])
         return joined.startswith(key)
     return False
 
@@ -167,51 +168,52 @@ def spans_of(doc: Document, locator: str, names: set[str]) -> list[tuple[int, in
 
 
 def find_spans(doc: Document, locator: str, names: set[str]) -> list[tuple[int, int]] | None:
-    lines = doc.lines
+    lines, folded = doc.lines, doc.folded
     if doc.starts is None:
-        doc.starts = boundaries(lines, names)
+        doc.starts = boundaries(doc, names)
     starts = doc.starts
     last = len(lines)
     out = []
     for kind, key in locator_parts(locator):
         if kind == "section":
             for number, line in enumerate(lines, start=1):
-                match = NUMBERED.match(fold(line)) if len(line) < 100 else None
+                match = NUMBERED.match(folded[number - 1]) if len(line) < 100 else None
                 if match and match.group(1) == key:
                     # a numbered section runs to the next numbered heading that is not one of its subsections
                     end = next(
-                        (n - 1 for n in starts if n > number and NUMBERED.match(fold(lines[n - 1])) and not is_child(lines[n - 1], key)),
+                        (n - 1 for n in starts if n > number and NUMBERED.match(folded[n - 1]) and not is_child(folded[n - 1], key)),
                         last,
                     )
                     out.append((number, end))
         elif kind == "caption":
-            for number, line in enumerate(lines, start=1):
-                match = CAPTION.match(fold(line))
+            for number, text in enumerate(folded, start=1):
+                match = CAPTION.match(text)
                 if match and f"{match.group(1)} {match.group(2)}" == key:
                     # captions stand above or below their table: the part between the neighbouring boundaries
                     before = max([n for n in starts if n < number] or [1])
                     after = min([n - 1 for n in starts if n > number] or [last])
                     out.append((before, after))
         elif kind == "footnote":
-            for number, line in enumerate(lines, start=1):
-                match = FOOTNOTE.match(fold(line))
+            for number, text in enumerate(folded, start=1):
+                match = FOOTNOTE.match(text)
                 if match and match.group(1).translate(SUPERSCRIPTS) == key:
                     # a footnote runs on (across the blank lines of the layer) until the next footnote
                     end = number
-                    while end < min(last, number + 8) and not FOOTNOTE.match(fold(lines[end])) and end + 1 not in starts:
+                    while end < min(last, number + 8) and not FOOTNOTE.match(folded[end]) and end + 1 not in starts:
                         end += 1
                     out.append((number, end))
         else:
-            headings = [n for n in starts if not CAPTION.match(fold(lines[n - 1]).strip())]  # figures stand inside sections
+            headings = [n for n in starts if not CAPTION.match(folded[n - 1].strip())]  # figures stand inside sections
+            key = squash(key)
             for number in range(1, len(lines) + 1):
-                if heads(lines, number, squash(key)):
+                if heads(doc, number, key):
                     end = min([n - 1 for n in headings if n > number] or [last])
                     out.append((number, end))
     return out or None
 
 
-def is_child(line: str, key: str) -> bool:
-    match = NUMBERED.match(fold(line))
+def is_child(folded: str, key: str) -> bool:
+    match = NUMBERED.match(folded)
     return bool(match) and match.group(1).startswith(key + ".")
 
 
