@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from frictionless import Package, Resource, Schema
+from frictionless import Resource, Schema
 
 from pipelines.common import (
     PROVENANCE,
@@ -92,25 +92,25 @@ def structural_problems(
     without provenance columns (the checks) are validated against their plain schema."""
     paths = {n: (paths or {}).get(n, staged_path(n)) for n in [*names, *references]}
     schemas = {n: table_schema(n) if n in (rows.keys() - STAGED) else staged_schema(n) for n in names}
-    package = Package(
-        resources=[
-            # tidy writes UTF-8: frictionless need not guess each file's encoding (chardet)
-            Resource(
-                path=rel(paths[n]),
-                name=n,
-                encoding="utf-8",
-                schema=Schema.from_descriptor({k: v for k, v in schemas[n].items() if k != "foreignKeys"}),
-            )
-            for n in names
-        ],
-        basepath=str(ROOT),
-    )
-    report = package.validate()
+    # Table by table, as Package.validate() would, without its check of a package descriptor
+    # made here of schemas that Schema.from_descriptor() has just checked. tidy writes UTF-8:
+    # frictionless need not guess each file's encoding (chardet).
+    resources = [
+        Resource(
+            path=rel(paths[n]),
+            name=n,
+            basepath=str(ROOT),
+            encoding="utf-8",
+            schema=Schema.from_descriptor({k: v for k, v in schemas[n].items() if k != "foreignKeys"}),
+        )
+        for n in names
+    ]
+    reports = [resource.validate() for resource in resources]
     tables = {n: rows[n] if n in rows else read_rows(paths[n]) for n in [*names, *references]}
     foreign = foreign_key_problems(names, tables)
-    # Errors that stop frictionless from reading a table at all are reported by the package.
-    problems = [f"build/tidy: {error.message}" for error in report.errors]
-    for task in report.tasks:
+    # Errors that stop frictionless from reading a table at all are reported outside its task.
+    problems = [f"build/tidy: {error.message}" for report in reports for error in report.errors]
+    for task in (task for report in reports for task in report.tasks):
         table = rows.get(task.name, [])
         found: list[tuple[int, str]] = []
         for error in task.errors:
@@ -138,7 +138,7 @@ def structural_problems(
             found.append((row_number, message))
         # a row's foreign-key problems after its other ones, as frictionless orders them
         problems += [message for _, message in sorted(found + foreign.get(task.name, []), key=lambda problem: problem[0])]
-    if not report.valid and not problems:
+    if not all(report.valid for report in reports) and not problems:
         problems.append("build/tidy: frictionless found the package invalid without naming an error")
     return problems
 
