@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from frictionless import Resource, Schema
+from frictionless import Report, Resource, Schema
 
 from pipelines.common import (
     PROVENANCE,
@@ -84,6 +84,16 @@ def foreign_key_problems(names: list[str], tables: dict[str, list[dict[str, str]
     return problems
 
 
+def table_report(name: str, path: Path, schema: dict) -> Report:
+    """frictionless' report on one table: a function of the file's bytes and the schema alone.
+
+    Table by table, as Package.validate() would, without its check of a package descriptor
+    made of schemas that Schema.from_descriptor() checks here. tidy writes UTF-8: frictionless
+    need not guess the encoding (chardet)."""
+    resource = Resource(path=rel(path), name=name, basepath=str(ROOT), encoding="utf-8", schema=Schema.from_descriptor(schema))
+    return resource.validate()
+
+
 def structural_problems(
     names: list[str], rows: dict[str, list[dict[str, str]]], paths: dict[str, Path] | None = None, references: tuple[str, ...] = ()
 ) -> list[str]:
@@ -92,20 +102,7 @@ def structural_problems(
     without provenance columns (the checks) are validated against their plain schema."""
     paths = {n: (paths or {}).get(n, staged_path(n)) for n in [*names, *references]}
     schemas = {n: table_schema(n) if n in (rows.keys() - STAGED) else staged_schema(n) for n in names}
-    # Table by table, as Package.validate() would, without its check of a package descriptor
-    # made here of schemas that Schema.from_descriptor() has just checked. tidy writes UTF-8:
-    # frictionless need not guess each file's encoding (chardet).
-    resources = [
-        Resource(
-            path=rel(paths[n]),
-            name=n,
-            basepath=str(ROOT),
-            encoding="utf-8",
-            schema=Schema.from_descriptor({k: v for k, v in schemas[n].items() if k != "foreignKeys"}),
-        )
-        for n in names
-    ]
-    reports = [resource.validate() for resource in resources]
+    reports = [table_report(n, paths[n], {k: v for k, v in schemas[n].items() if k != "foreignKeys"}) for n in names]
     tables = {n: rows[n] if n in rows else read_rows(paths[n]) for n in [*names, *references]}
     foreign = foreign_key_problems(names, tables)
     # Errors that stop frictionless from reading a table at all are reported outside its task.
