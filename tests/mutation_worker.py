@@ -122,13 +122,14 @@ def main() -> None:
     gc.freeze()  # the workers' full collections skip what the imports made
     fork = multiprocessing.get_context("fork")
     todo, done = fork.Queue(), fork.Queue()
+    workers = [fork.Process(target=work, args=(repo, todo, done)) for repo in copies]
+    for worker in workers:
+        worker.start()
+    # queued after the forks, so that no worker is forked while the queue's feeder thread runs
     for item in enumerate(mutants):
         todo.put(item)
     for _ in copies:
         todo.put(None)
-    workers = [fork.Process(target=work, args=(repo, todo, done)) for repo in copies]
-    for worker in workers:
-        worker.start()
     answered = 0
     while answered < len(mutants):
         try:
