@@ -81,10 +81,15 @@ def clone_tree(source: Path, target: Path) -> Path:
     return target
 
 
+# The clean copy, once made: the stage server validates it once (tests/stage_server.py).
+_CLEAN: list[Path] = []
+
+
 @pytest.fixture(scope="session")
 def clean_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One clone-like copy of the working tree (no build/), made once per run."""
-    return shared(tmp_path_factory, "clean", lambda folder: copy_repo(ROOT, folder / "repo") and {}) / "repo"
+    _CLEAN[:] = [shared(tmp_path_factory, "clean", lambda folder: copy_repo(ROOT, folder / "repo") and {}) / "repo"]
+    return _CLEAN[0]
 
 
 def build_offline(folder: Path) -> dict:
@@ -189,7 +194,7 @@ def stages_in_process(repo: Path) -> subprocess.CompletedProcess:
     if not _SERVER or _SERVER[0].poll() is not None:
         _SERVER[:] = [
             subprocess.Popen(
-                [str(BIN / "python"), str(ROOT / "tests" / "stage_server.py")],
+                [str(BIN / "python"), str(ROOT / "tests" / "stage_server.py"), *map(str, _CLEAN)],
                 cwd=ROOT,
                 env=env(),
                 stdin=subprocess.PIPE,

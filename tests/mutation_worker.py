@@ -50,18 +50,10 @@ def work(repo: str, todo: multiprocessing.Queue, done: multiprocessing.Queue) ->
     # What validate and crosscheck wrote for the unmutated copy, with the hash of what they read.
     baseline: dict[str, object] = {}
 
-    # A mutant changes one raw file, so most staged tables are byte for byte those of the
-    # unmutated copy: frictionless' report on a table depends on its bytes and schema alone
-    # (validate.table_report), so it is made once for each; every changed table is validated.
-    reports: dict[tuple[str, bytes, str], object] = {}
-
-    def table_report(name: str, path: Path, schema: dict, make=validate.table_report):
-        key = (name, path.read_bytes(), json.dumps(schema, sort_keys=True))
-        if key not in reports:
-            reports[key] = make(name, path, schema)
-        return reports[key]
-
-    validate.table_report = table_report
+    # A mutant changes one raw file, so most staged tables are byte for byte the unmutated
+    # copy's: frictionless' report on each distinct table is made once (every changed one is
+    # validated).
+    stage_server.keep_reports()
 
     def check() -> tuple[list[str], str | None]:
         """Problems the stages report (empty when they all pass), and a crash's traceback.

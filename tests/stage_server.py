@@ -8,15 +8,23 @@ first use, then reads one JSON request per line on stdin: {"repo": <copy>, "stdo
 "stderr": <file>}. For each it forks a child that imports `pipelines` from the copy (so every
 path it computes is the copy's) and runs each stage's main() as `python -m pipelines.<stage>`
 would (bad input: the problems on stderr and exit status 1). It answers {"returncode": N}.
+
+Given an unbroken copy (`stage_server.py COPY`), it first stages and validates that once and
+keeps frictionless' report on each table (keep_reports): a broken copy changes one or two raw
+files, so most of its staged tables are byte for byte those, and their report is the same.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
+import io
 import json
 import os
+import shutil
 import sys
+import tempfile
 import traceback
 
 import yaml
@@ -66,6 +74,51 @@ def use_copy(repo: str) -> None:
     sys.path.insert(0, repo)
 
 
+# frictionless' reports on staged tables, by (table, its bytes, its schema): see keep_reports()
+REPORTS: dict[tuple[str, bytes, str], object] = {}
+
+
+def keep_reports() -> None:
+    """Make the imported pipelines.validate take frictionless' report on a table from REPORTS
+    when the table and its schema are byte for byte ones validated before, and keep each new
+    one there. The report is a function of those alone (validate.table_report); every table
+    that differs is validated, and all the rest of validate runs as it is."""
+    validate = sys.modules["pipelines.validate"]
+    make = validate.table_report
+    if getattr(make, "keeps_reports", False):
+        return
+
+    def table_report(name, path, schema):
+        key = (name, path.read_bytes(), json.dumps(schema, sort_keys=True))
+        if key not in REPORTS:
+            REPORTS[key] = make(name, path, schema)
+        return REPORTS[key]
+
+    table_report.keeps_reports = True
+    validate.table_report = table_report
+
+
+def learn(unbroken: str) -> None:
+    """Stage and validate a scratch copy of an unbroken copy, keeping frictionless' reports.
+    Only a shortcut: if that copy does not pass, the children validate every table."""
+    scratch = tempfile.mkdtemp(prefix="stage-server-")
+    try:
+        shutil.copytree(unbroken, scratch, symlinks=True, dirs_exist_ok=True)
+        use_copy(scratch)
+        with contextlib.redirect_stdout(io.StringIO()):
+            for stage in ("tidy", "validate"):
+                module = importlib.import_module(f"pipelines.{stage}")
+                if stage == "validate":
+                    keep_reports()
+                module.main()
+    except Exception:  # the tests that need a passing copy say what fails
+        pass
+    finally:
+        os.chdir(ROOT)
+        sys.path.remove(scratch)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def child(request: dict) -> int:
     repo = request["repo"]
     for fd, name in ((1, "stdout"), (2, "stderr")):
@@ -80,6 +133,8 @@ def child(request: dict) -> int:
             print(f"Running stage '{stage}':", flush=True)
             sys.argv = [os.path.join(repo, "pipelines", f"{stage}.py")]
             module = importlib.import_module(f"pipelines.{stage}")
+            if "pipelines.validate" in sys.modules:  # validate, or a stage that imports it
+                keep_reports()
             common = importlib.import_module("pipelines.common")
             common.run(module.main)
         return 0
@@ -98,6 +153,8 @@ def child(request: dict) -> int:
 
 def main() -> None:
     warm()
+    if sys.argv[1:]:
+        learn(sys.argv[1])
     gc.freeze()
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
