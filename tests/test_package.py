@@ -193,6 +193,21 @@ def test_a_deferred_module_is_loaded_on_first_use_and_then_is_the_real_one() -> 
         sys.modules.pop("wave", None)
 
 
+def test_a_stage_process_collects_garbage_in_its_work_with_what_its_imports_made_frozen() -> None:
+    """pipelines/__init__.py turns the collector off while a stage process imports its libraries;
+    common.run() must turn it back on (frozen imports) before the work, and a program that only
+    imports pipelines (the tests, scripts) must keep it on."""
+    stage = (
+        "import gc, sys; sys.argv = ['-m']; import pipelines.common as common; off = not gc.isenabled(); "
+        "stage = lambda: print(off, gc.isenabled(), gc.get_freeze_count() > 0, flush=True); "
+        "stage.__module__ = '__main__'; common.run(stage)"
+    )
+    result = run([str(BIN / "python"), "-c", stage], ROOT)
+    assert (result.returncode, result.stdout.split()) == (0, ["True", "True", "True"]), result.stderr
+    imported = run([str(BIN / "python"), "-c", "import gc, pipelines.common; print(gc.isenabled())"], ROOT)
+    assert imported.stdout.split() == ["True"], imported.stderr
+
+
 def test_crosscheck_runs_great_expectations_without_loading_scipy_stats_or_altair(built) -> None:
     """The deferral in pipelines/crosscheck.py saves about 1 s a run only while nothing the stage
     runs uses them (make bench measures the time)."""
