@@ -23,7 +23,7 @@ if _missing:
         "or activate the project's environment (. .venv/bin/activate) before `dvc repro`"
     )
 
-# A stage process keeps what its imports make (pandas, great-expectations: some 500,000 objects)
+# A stage process keeps what its imports make (pandas, great-expectations: 200,000 objects and more)
 # until it exits, so the collector's full passes over them during the imports are wasted work
 # (0.3 s of great-expectations' import). common.run() freezes what the imports made and turns
 # the collector back on before the stage's work. The Python docs' gc.freeze() idiom.

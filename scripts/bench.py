@@ -39,18 +39,24 @@ IMPORTS = {
 # Measured by hand for issue 14 (the machine is shared: the load average is given with each).
 BEFORE_AFTER = """## Before and after (issue 14)
 
-Same 2-core machine, shared with other jobs (its load average moves between 0.5 and 2 with
-nothing of ours running), so compare ratios and ranges, not single runs. "Before" is main before
-issue 14 (213 tests); "after" includes issue 13's tests (351 in all).
+Same 2-core machine, shared with other jobs, so compare ranges, not single runs. Its speed
+moves by a third from one hour to the next: `frictionless validate datapackage.json` alone took
+1.2 s to 2.1 s on the same files, and the same suite 185 s to 290 s of CPU. "Before" is main
+before issue 14 (213 tests); "last stop" is where the work stood at the last stop, 5fad5bb (351
+tests); "after" is now (352 tests).
 
-| what | before | after |
-|---|---|---|
-| `pytest` | 715.5 s, one process, 213 tests | 107-119 s with `-n 2 --dist loadfile`, 351 tests |
-| `make test` (verify-sources, pytest, lint), environments in place | about 12 min | 108-121 s (last three runs: 115, 108, 109 s) |
-| forced repro / `frictionless validate` | 16.4 s / 1.65 s = 10x | "Pipeline" above, side by side (4.8x, 5.9x in two runs) |
-| no-op `dvc repro` | 0.90 s | see "Pipeline" above |
+| what | before | last stop | after |
+|---|---|---|---|
+| `pytest -n 2` | 715.5 s, one process, 213 tests | 107-162 s (154 and 162 s at this stop's start) | 102-116 s |
+| `make test` (verify-sources, pytest, lint), environments in place | about 12 min | 108-143 s | 103.3, 103.6, 103.5 s in a row |
+| CPU time of `pytest -n 2` (user and system) | | 289-303 s at this stop's start | 189-220 s |
+| forced repro / `frictionless validate` | 16.4 s / 1.65 s = 10x | 4.8x, 5.9x | "Pipeline" above, side by side |
+| no-op `dvc repro` | 0.90 s | 0.8-0.9 s | see "Pipeline" above |
 
-Coverage is the same or more: the 213 tests of before all run (351 with issue 13's and issue
+The three `make test` runs in a row started at a load average of 2.1-2.3, with
+`frictionless validate` at 1.6-2.1 s after them: the slow end of the range.
+
+Coverage is the same or more: the 213 tests of before all run (352 with issue 13's and issue
 14's own), nothing skipped or deselected; the fault-injection suite has the same 16 error classes
 and the same 210 mutants (changed digit 30, every other class 12; made from the same seed,
 byte-identical), with the same outcomes (docs/RELIABILITY.md).
@@ -60,33 +66,42 @@ What changed in the pipeline (each also shortens every test that runs it):
   and charts the stage never runs (its import: about 3.3 s to 2.2 s; a test shows they stay
   unloaded through a real run);
 - a stage run as `python -m` ends without Python's teardown of the libraries' objects (0.4 s of
-  crosscheck);
+  crosscheck), and collects no garbage while it imports them: what the imports made is frozen
+  (gc.freeze) before the work, so later collections skip it (crosscheck 4.1 s to 3.5 s of CPU);
 - validate checks foreign keys against one lookup per table instead of frictionless' copy,
   revalidation and reread of the referenced table for every key (same messages, same order);
-  crosscheck validates only the checks table it makes, reading the keys of the others;
+  it validates table by table without Package.validate()'s check of a descriptor made of schemas
+  just checked, and tells frictionless the staged files are UTF-8 (no chardet); crosscheck
+  validates only the checks table it makes, reading the keys of the others;
 - claims find their poll values in one index; double_entry squashes and parses the staged quotes
   once instead of for every figure (84 to 43 ms, paid by every mutant); rel() no longer asks the
   file system about the stages' own paths;
 - formats reads each table once and without rereading foreign-key targets, and fills Excel
   cells without rescanning the sheet (about 6.5 s to 4 s, same bytes); the release validates
-  the package once, in-process, for itself and the formats.
+  the package once, in-process, for itself and the formats;
+- verify-sources folds each line of a text layer once, not once per locator (0.8 s to 0.33 s).
 
 What changed in the tests: broken copies run the stages in a forked child of
-tests/stage_server.py, which has imported the libraries and loaded what they load on first use;
-one from-scratch build (`dvc repro --force`, offline) and one release per run are shared by both
-workers and start building in the background as soon as the tests are collected; the files are
-handed out longest first, with the tests of the shared builds after the fault injection and the
-broken copies (xdist's own order, most tests first, made both workers wait for the release);
-the mutants are made in memory from files parsed once (6 s to 0.2 s), and validate and
-crosscheck are not rerun on staged tables identical to the unmutated ones; the sidecars are
-parsed by libyaml; the report reuses a chart drawn from the same code, libraries and data.
+tests/stage_server.py, which has imported the libraries, loaded what they load on first use and
+frozen them (gc.freeze, as the Python docs advise before forking); it also validates the clean
+copy once and keeps frictionless' report on each table, which a broken copy's unchanged tables
+(byte for byte the same, with the same schema) reuse. The fault injection forks its two workers
+from one such process instead of starting two, and shares that report cache. One from-scratch
+build (`dvc repro --force`, offline) and one release per run are shared by both workers and
+start building in the background as soon as the tests are collected; the files are handed out
+longest first, with the tests of the shared builds after the fault injection and the broken
+copies; the mutants are made in memory from files parsed once (6 s to 0.2 s), and validate and
+crosscheck are not rerun on staged tables identical to the unmutated ones; the killed-run test
+forces only the stage it kills; pytest no longer loads three plugins no test uses.
 
-Where the time still goes (after, two workers, all CPU-bound: the suite uses about 200 s of CPU
-in 110 s): the fault injection about 30 s on both cores; the real dvc runs (the from-scratch
-build, `make repro` in the unzipped archive, the killed runs, the releases) 5-12 s each; about
-60 broken copies at 1-2 s, most of it great-expectations (0.5 s) and frictionless (0.4 s). In
-the pipeline, DVC itself takes about 2 s of a forced run (a round-trip YAML parse and dump of
-dvc.lock per stage, in pure Python), and importing great-expectations 2.2 s.""".splitlines()
+Where the time still goes (after, two workers, all CPU-bound: about 200 s of CPU in 100 s):
+about 60 broken copies, 17 of them through great-expectations (1.6 s each, 0.5 s of it
+great-expectations' own work); the fault injection about 30 s, half of it `tidy` run once for
+each of the 210 mutants; the real processes (the from-scratch build, `make repro` in the
+unzipped archive, the releases, the dvc and frictionless command-line runs) about 60 s; the
+tests that run in the pytest workers about 26 s. In the pipeline, DVC itself takes about 2 s of a
+forced run (a round-trip YAML parse and dump of dvc.lock per stage, in pure Python), and
+importing great-expectations 2.2 s.""".splitlines()
 
 
 PAIRS = 5
@@ -161,7 +176,8 @@ def main() -> None:
         "# Benchmarks",
         "",
         f"Written by `make bench` ({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()});",
-        "medians over several runs. Times are wall-clock seconds and vary by a few percent between runs.",
+        "medians over several runs. Times are wall-clock seconds; on a shared machine they move with its load",
+        "(by up to a third from one hour to the next here), so the ratio measured side by side is the figure to compare.",
         "",
         "## Pipeline",
         "",
@@ -199,10 +215,11 @@ def main() -> None:
         "libraries, great-expectations takes seconds to import, and DVC parses and rewrites dvc.lock",
         "after every stage. So great-expectations is imported only in `crosscheck`, without the",
         "scipy.stats and altair it would load for nothing, matplotlib only in `report` and only when a",
-        "chart is drawn, and pandera only where the rules run; a stage process ends without tearing",
-        "down what it imported. The work itself is small: the scaling table shows validation time",
-        "growing with the number of rows at a flat or falling cost per row. A no-op `dvc repro` only",
-        "hashes the inputs. Repeated work removed: one frictionless pass over all tables, foreign keys",
+        "chart is drawn, and pandera only where the rules run; a stage process collects no garbage",
+        "while it imports, freezes what it imported before the work, and ends without tearing it",
+        "down. The work itself is small: the scaling table shows validation time growing with the",
+        "number of rows at a flat or falling cost per row. A no-op `dvc repro` only hashes the",
+        "inputs. Repeated work removed: one frictionless pass over each table, foreign keys",
         "checked against one lookup per table, and charts kept in build/report-cache/ under a key of",
         "the report code, the library versions and every staged table, so a forced run copies the",
         "charts it would draw identically (the published bytes do not change; the cache is no DVC",

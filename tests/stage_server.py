@@ -115,7 +115,8 @@ def learn(unbroken: str) -> None:
         pass
     finally:
         os.chdir(ROOT)
-        sys.path.remove(scratch)
+        if scratch in sys.path:
+            sys.path.remove(scratch)
         shutil.rmtree(scratch, ignore_errors=True)
 
 
