@@ -74,22 +74,25 @@ def use_copy(repo: str) -> None:
     sys.path.insert(0, repo)
 
 
-# frictionless' reports on staged tables, by (table, its bytes, its schema): see keep_reports()
-REPORTS: dict[tuple[str, bytes, str], object] = {}
+# frictionless' reports on staged tables, by (validate's code, table, its bytes, its schema):
+# see keep_reports()
+REPORTS: dict[tuple[bytes, str, bytes, str], object] = {}
 
 
 def keep_reports() -> None:
     """Make the imported pipelines.validate take frictionless' report on a table from REPORTS
-    when the table and its schema are byte for byte ones validated before, and keep each new
-    one there. The report is a function of those alone (validate.table_report); every table
-    that differs is validated, and all the rest of validate runs as it is."""
+    when validate's code, the table and its schema are byte for byte ones validated before, and
+    keep each new one there. The report is a function of those alone (validate.table_report);
+    every table that differs is validated, and all the rest of validate runs as it is."""
     validate = sys.modules["pipelines.validate"]
     make = validate.table_report
     if getattr(make, "keeps_reports", False):
         return
+    with open(validate.__file__, "rb") as handle:
+        code = handle.read()
 
     def table_report(name, path, schema):
-        key = (name, path.read_bytes(), json.dumps(schema, sort_keys=True))
+        key = (code, name, path.read_bytes(), json.dumps(schema, sort_keys=True))
         if key not in REPORTS:
             REPORTS[key] = make(name, path, schema)
         return REPORTS[key]
