@@ -5,10 +5,11 @@ reports/. Charts are plain PNGs without timestamps, so the same data gives the s
 
 Rendering the charts is most of the stage's time, so each rendered chart is also kept in
 build/report-cache/ (not an output: DVC neither tracks nor deletes it), under a key made of
-everything the charts are drawn from: this module's code, the versions of matplotlib and
-pandas, and every staged table. A chart whose key is there is copied, not drawn again (and
-matplotlib is then not even imported): the same bytes, since the same code drew them from the
-same data. Any change of code, library or data is a new key, and the chart is drawn.
+everything it is drawn from: this module's code, the versions of matplotlib and pandas, and
+the staged tables it is drawn from (CHARTS lists them, and the chart is given those alone). A
+chart whose key is there is copied, not drawn again (and matplotlib is then not even
+imported): the same bytes, since the same code drew them from the same data. Any change of
+code, library or one of its tables is a new key, and the chart is drawn.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ import io
 import json
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines.common import CHECKS, REPORT, ROOT, STAGING, package_metadata, read_staged, run, write_atomic
+from pipelines.common import CHECKS, REPORT, ROOT, package_metadata, read_staged, run, staged_path, write_atomic
 
 FIGURES = REPORT / "figures"
 CHART_CACHE = ROOT / "build" / "report-cache"
@@ -42,12 +44,12 @@ def pyplot() -> None:
         from matplotlib.patches import Patch
 
 
-def chart_key() -> str:
-    """What the charts are drawn from: this module, the libraries that draw them, the staged tables."""
+def chart_key(tables: tuple[str, ...]) -> str:
+    """What a chart is drawn from: this module, the libraries that draw it, its staged tables."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(f"matplotlib {version('matplotlib')} pandas {version('pandas')}".encode())
-    for path in sorted(STAGING.glob("*.csv")):
-        digest.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+    for name in sorted(tables):
+        digest.update(b"\0" + name.encode() + b"\0" + staged_path(name).read_bytes())
     return digest.hexdigest()
 
 
@@ -371,41 +373,59 @@ def coverage(tables: dict[str, pd.DataFrame], checks: pd.DataFrame) -> list[tupl
     return out
 
 
+def abbreviations(parties: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(parties.party_id, parties.abbreviation))
+
+
+# Each chart: the staged tables it is drawn from (its cache key, and all it is given), and how.
+CHARTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, pd.DataFrame]], bytes]]] = {
+    "trust_in_nato_by_party.png": (("poll_results", "parties"), lambda t: trust_by_party(t["poll_results"], abbreviations(t["parties"]))),
+    "european_army_over_time.png": (("poll_results", "poll_waves"), lambda t: european_army(t["poll_results"], t["poll_waves"])),
+    "priority_topics_2025.png": (("poll_results",), lambda t: priority_topics(t["poll_results"])),
+    "party_matrices.png": (("party_positions", "parties"), lambda t: matrix_heatmap(t["party_positions"], abbreviations(t["parties"]))),
+    "fair_shares.png": (("fair_shares",), lambda t: fair_shares(t["fair_shares"])),
+    "cpb_debt_projections.png": (
+        ("party_fiscal_projections", "parties"),
+        lambda t: debt_projections(t["party_fiscal_projections"], abbreviations(t["parties"])),
+    ),
+    "spending_norms.png": (("spending_norms",), lambda t: spending_norms(t["spending_norms"])),
+}
+
+
+def chart(name: str, tables: dict[str, pd.DataFrame]) -> tuple[bytes, bool]:
+    """A chart's bytes, from the cache when its key is there (else drawn and kept, in place of
+    the chart's older keys), and whether it was drawn."""
+    inputs, draw = CHARTS[name]
+    folder = CHART_CACHE / name.removesuffix(".png")
+    cached = folder / f"{chart_key(inputs)}.png"
+    if cached.is_file():
+        return cached.read_bytes(), False
+    pyplot()
+    content = draw({table: tables[table] for table in inputs})
+    shutil.rmtree(folder, ignore_errors=True)
+    write_atomic(cached, content)
+    return content, True
+
+
 def main() -> None:
     names = [r["name"] for r in package_metadata()["resources"]]
     tables = {name: table(name) for name in names}
     numbers(tables["poll_results"], "value_pct", "ci95_low_pct", "ci95_high_pct")
     numbers(tables["fair_shares"], "stated_share_pct", "computed_share_pct")
-    parties = dict(zip(tables["parties"].party_id, tables["parties"].abbreviation))
     checks = tables["checks"]
-    charts = {
-        "trust_in_nato_by_party.png": lambda: trust_by_party(tables["poll_results"], parties),
-        "european_army_over_time.png": lambda: european_army(tables["poll_results"], tables["poll_waves"]),
-        "priority_topics_2025.png": lambda: priority_topics(tables["poll_results"]),
-        "party_matrices.png": lambda: matrix_heatmap(tables["party_positions"], parties),
-        "fair_shares.png": lambda: fair_shares(tables["fair_shares"]),
-        "cpb_debt_projections.png": lambda: debt_projections(tables["party_fiscal_projections"], parties),
-        "spending_norms.png": lambda: spending_norms(tables["spending_norms"]),
-    }
-    cache = CHART_CACHE / chart_key()
-    figures = {}
-    for name, draw in charts.items():
-        if (cache / name).is_file():
-            figures[name] = (cache / name).read_bytes()
-        else:
-            pyplot()
-            figures[name] = draw()
-    if not all((cache / name).is_file() for name in figures):  # keep only the newest key's charts
-        shutil.rmtree(CHART_CACHE, ignore_errors=True)
-        for name, content in figures.items():
-            write_atomic(cache / name, content)
+    charts = {name: chart(name, tables) for name in CHARTS}
+    for entry in CHART_CACHE.iterdir():  # what no chart of this code keeps (older layouts, removed charts)
+        if entry.name not in {name.removesuffix(".png") for name in CHARTS}:
+            shutil.rmtree(entry, ignore_errors=True)
+    figures = {name: content for name, (content, _) in charts.items()}
+    drawn = sum(was_drawn for _, was_drawn in charts.values())
     text = markdown(checks, tables["discrepancies"], coverage(tables, checks), package_metadata()["version"])
     shutil.rmtree(REPORT, ignore_errors=True)
     for name, content in figures.items():
         write_atomic(FIGURES / name, content)
     write_atomic(REPORT / "validation.md", text.encode("utf-8"))
     (REPORT / "manifest.json").write_text(json.dumps(sorted(["validation.md", *(f"figures/{n}" for n in figures)]), indent=1) + "\n")
-    print(f"report: validation.md and {len(figures)} charts")
+    print(f"report: validation.md and {len(figures)} charts ({drawn} drawn, {len(figures) - drawn} from build/report-cache)")
 
 
 if __name__ == "__main__":

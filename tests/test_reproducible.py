@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ROOT, dvc_repro, run, snapshot, stages_in_process
+from conftest import BIN, ROOT, dvc_repro, edit, run, snapshot, stages_in_process
 
 
 def published(repo: Path) -> dict[str, bytes]:
@@ -54,3 +54,19 @@ def test_hand_edited_output_is_detected(built_repo: Path) -> None:
     path = built_repo / "data/parties.csv"
     path.write_bytes(path.read_bytes().replace(b"Volt Netherlands", b"Volt NL"))
     assert stale_outputs(published(built_repo), built_repo) == ["data/parties.csv"]
+
+
+def test_the_report_draws_again_exactly_the_charts_whose_tables_changed(built_repo: Path) -> None:
+    """build/report-cache keeps each chart under a key of the code, the libraries and the staged
+    tables it is drawn from: a changed table is a new key for its charts alone."""
+    edit(built_repo / "build/tidy/fair_shares.csv", ",1,1%,1.04,", ",1,1%,9.04,")  # the fair-shares chart's data
+    edit(built_repo / "build/tidy/claims.csv", "Duitsland (77%)", "Duitsland (77 %)")  # no chart's data
+    result = run([str(BIN / "python"), "-m", "pipelines.report"], built_repo)
+    assert result.returncode == 0, result.stderr
+    assert "7 charts (1 drawn, 6 from build/report-cache)" in result.stdout, result.stdout
+    changed = sorted(
+        path.name
+        for path in (built_repo / "build/report/figures").glob("*.png")
+        if path.read_bytes() != (ROOT / "reports/figures" / path.name).read_bytes()
+    )
+    assert changed == ["fair_shares.png"]
