@@ -43,20 +43,21 @@ Same 2-core machine, shared with other jobs, so compare ranges, not single runs.
 moves by a third from one hour to the next: `frictionless validate datapackage.json` alone took
 1.2 s to 2.1 s on the same files, and the same suite 185 s to 290 s of CPU. "Before" is main
 before issue 14 (213 tests); "last stop" is where the work stood at the last stop, 5fad5bb (351
-tests); "after" is now (352 tests).
+tests); "after" is now (353 tests).
 
 | what | before | last stop | after |
 |---|---|---|---|
 | `pytest -n 2` | 715.5 s, one process, 213 tests | 107-162 s (154 and 162 s at this stop's start) | 102-116 s |
-| `make test` (verify-sources, pytest, lint), environments in place | about 12 min | 108-143 s | 103.3, 103.6, 103.5 s in a row |
+| `make test` (verify-sources, pytest, lint), environments in place | about 12 min | 108-143 s | 99-106 s (six runs) |
 | CPU time of `pytest -n 2` (user and system) | | 289-303 s at this stop's start | 189-220 s |
 | forced repro / `frictionless validate` | 16.4 s / 1.65 s = 10x | 4.8x, 5.9x | "Pipeline" above, side by side |
 | no-op `dvc repro` | 0.90 s | 0.8-0.9 s | see "Pipeline" above |
 
-The three `make test` runs in a row started at a load average of 2.1-2.3, with
-`frictionless validate` at 1.6-2.1 s after them: the slow end of the range.
+Three of the six `make test` runs came in a row at a load average of 2.1-2.3 (103.3, 103.6,
+103.5 s), with `frictionless validate` at 1.6-2.1 s after them, the slow end of the range; two
+were the second `make test` of a fresh clone after `make repro` (104.1 s and 99.4 s).
 
-Coverage is the same or more: the 213 tests of before all run (352 with issue 13's and issue
+Coverage is the same or more: the 213 tests of before all run (353 with issue 13's and issue
 14's own), nothing skipped or deselected; the fault-injection suite has the same 16 error classes
 and the same 210 mutants (changed digit 30, every other class 12; made from the same seed,
 byte-identical), with the same outcomes (docs/RELIABILITY.md).
