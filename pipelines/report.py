@@ -392,11 +392,15 @@ CHARTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, pd.DataFrame]], byt
 }
 
 
+def cache_folder(chart: str) -> Path:
+    return CHART_CACHE / chart.removesuffix(".png")
+
+
 def chart(name: str, tables: dict[str, pd.DataFrame]) -> tuple[bytes, bool]:
     """A chart's bytes, from the cache when its key is there (else drawn and kept, in place of
     the chart's older keys), and whether it was drawn."""
     inputs, draw = CHARTS[name]
-    folder = CHART_CACHE / name.removesuffix(".png")
+    folder = cache_folder(name)
     cached = folder / f"{chart_key(inputs)}.png"
     if cached.is_file():
         return cached.read_bytes(), False
@@ -414,8 +418,9 @@ def main() -> None:
     numbers(tables["fair_shares"], "stated_share_pct", "computed_share_pct")
     checks = tables["checks"]
     charts = {name: chart(name, tables) for name in CHARTS}
+    kept = {cache_folder(name) for name in CHARTS}
     for entry in CHART_CACHE.iterdir():  # what no chart of this code keeps (older layouts, removed charts)
-        if entry.name not in {name.removesuffix(".png") for name in CHARTS}:
+        if entry not in kept:
             shutil.rmtree(entry, ignore_errors=True)
     figures = {name: content for name, (content, _) in charts.items()}
     drawn = sum(was_drawn for _, was_drawn in charts.values())

@@ -18,11 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "DVC_NO_ANALYTICS": "1"}
 REPORT = ROOT / "docs" / "BENCHMARKS.md"
-STAGES = ("tidy", "double_entry", "validate", "crosscheck", "report", "publish")
+STAGES = tuple(yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"])  # in pipeline order
 IMPORTS = {
     "pandas": "import pandas",
     "frictionless": "import frictionless",
