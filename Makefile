@@ -47,7 +47,7 @@ verify-sources: $(STAMP)
 # great-expectations Data Docs for the cross-checks, in build/data_docs/ (not committed)
 docs: $(STAMP)
 	dvc repro
-	python -m pipelines.crosscheck --docs build/data_docs
+	python -m pipelines.stages.crosscheck --docs build/data_docs
 
 # A release archive in dist/, only from a clean, validated tree.
 release: $(STAMP)

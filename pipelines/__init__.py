@@ -1,17 +1,24 @@
-"""Pipeline stages that build the published data package from the raw transcriptions.
+"""The pipeline that builds the published data package from the raw transcriptions.
 
-Each stage is one module with a ``main()``, run by DVC as ``python -m pipelines.<stage>``
-(see ``dvc.yaml``); ``common`` holds what the stages share.
+- `stages/`: the six DVC stages (dvc.yaml), each a module with a thin `main()`, run as
+  `python -m pipelines.stages.<stage>`;
+- `sources/`: one module per document, the reference tables, and `registry`, the one list of
+  the documents, their raw folders, tables and parties;
+- `rules/`: the in-table rules (pandera) and the cross-checks (great-expectations);
+- `lib/`: what the others share;
+- `harvest`: the catalogue metadata (schema.org, DCAT-AP) that `publish` writes;
+- `load`: loading a published resource for users.
+
+docs/ARCHITECTURE.md shows how a value travels from data/raw/ to data/.
 """
 
-import gc
 import importlib.util
 import sys
 
 # A stage run outside the project's environment (for example `dvc repro` with the system
 # Python) would otherwise end in a ModuleNotFoundError traceback. Only for stages
-# (`python -m pipelines.<stage>`, while which argv[0] is '-m'): `pipelines.load` needs pandas alone.
-# find_spec imports nothing.
+# (`python -m pipelines.stages.<stage>`, while which argv[0] is '-m'): `pipelines.load` needs
+# pandas alone. find_spec imports nothing.
 _missing = [
     name
     for name in ("yaml", "pandas", "frictionless", "pandera", "great_expectations", "matplotlib")
@@ -23,9 +30,7 @@ if _missing:
         "or activate the project's environment (. .venv/bin/activate) before `dvc repro`"
     )
 
-# A stage process keeps what its imports make (pandas, great-expectations: 200,000 objects and more)
-# until it exits, so the collector's full passes over them during the imports are wasted work
-# (0.3 s of great-expectations' import). common.run() freezes what the imports made and turns
-# the collector back on before the stage's work. The Python docs' gc.freeze() idiom.
 if sys.argv[:1] == ["-m"]:
-    gc.disable()
+    from pipelines.lib import speed
+
+    speed.collector_off_for_imports()

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines.prose import SOURCES  # noqa: E402  (the five documents, in the package's order)
+from pipelines.sources.registry import source_ids  # noqa: E402
 
 AUDIT = ROOT / "docs" / "audit"
 RESOLUTIONS = ("corrected", "added", "registered", "left_out", "not_changed")
@@ -32,7 +32,7 @@ def rows(path: Path) -> list[dict[str, str]]:
 def unresolved() -> list[str]:
     """Findings without exactly one resolution, and resolutions of no finding."""
     problems = []
-    for source in SOURCES:
+    for source in source_ids():
         found = [r["finding_id"] for r in rows(AUDIT / f"{source}.findings.csv")]
         resolved = Counter(r["finding_id"] for r in rows(AUDIT / f"{source}.resolution.csv"))
         problems += [f"{source}: finding {f} has {resolved[f]} resolutions" for f in found if resolved[f] != 1]
@@ -69,7 +69,7 @@ def report() -> str:
         "|---|---|---|" + "---|" * len(RESOLUTIONS),
     ]
     sections = []
-    for source in SOURCES:
+    for source in source_ids():
         findings = rows(AUDIT / f"{source}.findings.csv")
         resolution = {r["finding_id"]: r for r in rows(AUDIT / f"{source}.resolution.csv")}
         counts = Counter(resolution[f["finding_id"]]["resolution"] for f in findings if f["finding_id"] in resolution)

@@ -30,7 +30,7 @@ IMPORTS = {
     "frictionless": "import frictionless",
     "pandera.pandas": "import pandera.pandas",
     "great_expectations": "import great_expectations",
-    "great_expectations, as crosscheck imports it": "from pipelines.common import defer_import; "
+    "great_expectations, as crosscheck imports it": "from pipelines.lib.speed import defer_import; "
     "defer_import('scipy.stats', 'altair'); import great_expectations",
     "matplotlib.pyplot": "import matplotlib.pyplot",
     "dvc.repo": "import dvc.repo",
@@ -126,9 +126,9 @@ import csv, json, sys, time
 from pathlib import Path
 import pandas as pd
 from frictionless import Resource, Schema
-from pipelines import rules
-from pipelines.common import table_schema
-from pipelines.validate import typed_frame
+from pipelines.rules import in_table as rules
+from pipelines.lib.package import table_schema
+from pipelines.stages.validate import typed_frame
 name, factor, folder = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 rows = list(csv.DictReader(open(f"data/{name}.csv", encoding="utf-8")))
 key = "item"
@@ -170,7 +170,7 @@ def main() -> None:
     forced = statistics.median(f for _, f in pairs)
     ratio = statistics.median(f / v for v, f in pairs)
     noop = timed(["dvc", "repro"], 5)
-    stages = {stage: timed([str(BIN / "python"), "-m", f"pipelines.{stage}"], 3) for stage in STAGES}
+    stages = {stage: timed([str(BIN / "python"), "-m", f"pipelines.stages.{stage}"], 3) for stage in STAGES}
     bare = timed([str(BIN / "python"), "-c", "pass"], 5)
     imports = {module: timed([str(BIN / "python"), "-c", code], 3) - bare for module, code in IMPORTS.items()}
     with tempfile.TemporaryDirectory() as folder:

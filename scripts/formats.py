@@ -47,7 +47,8 @@ from openpyxl.writer.excel import ExcelWriter
 
 # scripts/ is on the path when this runs as a script; the shared helpers live in pipelines/
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pipelines.common import DESCRIPTOR, ROOT, write_atomic
+from pipelines.lib.files import write_atomic
+from pipelines.lib.package import DESCRIPTOR, ROOT
 
 DIST = ROOT / "dist"
 

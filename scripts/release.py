@@ -47,7 +47,7 @@ CONTENTS = (
     "metadata/*",
     "schemas/profiles/**/*",
     "docs/**/*",
-    "pipelines/*.py",
+    "pipelines/**/*.py",
     "scripts/*.py",
     "Makefile",
     "pyproject.toml",

@@ -22,7 +22,9 @@ from pathlib import Path
 import formats  # scripts/ is on the path when this runs as a script
 from frictionless import Package
 
-from pipelines.common import DESCRIPTOR, ROOT, json_bytes, write_atomic
+from pipelines.lib.files import json_bytes, write_atomic
+from pipelines.lib.package import DESCRIPTOR, ROOT
+from pipelines.sources import iob, ipsos
 
 SERVE = ROOT / "build" / "serve"
 HOST = "127.0.0.1"  # never on a public interface: this is for looking at the data locally
@@ -163,7 +165,7 @@ def metadata(package: Package, database: Path) -> dict:
         "values_from_section": {
             "title": "Every value taken from one section of one document",
             "description": "All values whose source is :source_id and whose locator starts with :locator "
-            "(e.g. iob-2025-samen-sterker and §5.3, or ipsos-io-2025-06-navo and Tabel 1).",
+            f"(e.g. {iob.SOURCE_ID} and §5.3, or {ipsos.SOURCE_ID} and Tabel 1).",
             "sql": values_from_section(package),
         },
         "discrepancy_register": {

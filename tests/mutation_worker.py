@@ -44,8 +44,9 @@ def work(repo: str, todo: multiprocessing.Queue, done: multiprocessing.Queue) ->
     """One worker: the unmutated copy must pass, then every mutant it takes from `todo`."""
     stage_server.use_copy(repo)
     gc.enable()
-    from pipelines import crosscheck, double_entry, publish, tidy, validate
-    from pipelines.common import CHECKS, DOUBLE_ENTRY, STAGING, VALIDATION, InputError, resource_names
+    from pipelines.lib.package import CHECKS, DOUBLE_ENTRY, STAGING, VALIDATION, resource_names
+    from pipelines.lib.raw import InputError
+    from pipelines.stages import crosscheck, double_entry, publish, tidy, validate
 
     # What validate and crosscheck wrote for the unmutated copy, with the hash of what they read.
     baseline: dict[str, object] = {}

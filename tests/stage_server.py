@@ -45,7 +45,7 @@ import matplotlib.pyplot  # noqa: E402,F401
 import pandas  # noqa: E402
 import pandera.pandas  # noqa: E402
 
-import pipelines.crosscheck  # noqa: E402,F401  great-expectations, imported as the stage imports it
+import pipelines.stages.crosscheck  # noqa: E402,F401  great-expectations, imported as the stage imports it
 
 
 def warm() -> None:
@@ -80,25 +80,10 @@ REPORTS: dict[tuple[bytes, str, bytes, str], object] = {}
 
 
 def keep_reports() -> None:
-    """Make the imported pipelines.validate take frictionless' report on a table from REPORTS
-    when validate's code, the table and its schema are byte for byte ones validated before, and
-    keep each new one there. The report is a function of those alone (validate.table_report);
-    every table that differs is validated, and all the rest of validate runs as it is."""
-    validate = sys.modules["pipelines.validate"]
-    make = validate.table_report
-    if getattr(make, "keeps_reports", False):
-        return
-    with open(validate.__file__, "rb") as handle:
-        code = handle.read()
-
-    def table_report(name, path, schema):
-        key = (code, name, path.read_bytes(), json.dumps(schema, sort_keys=True))
-        if key not in REPORTS:
-            REPORTS[key] = make(name, path, schema)
-        return REPORTS[key]
-
-    table_report.keeps_reports = True
-    validate.table_report = table_report
+    """Have the imported pipelines keep frictionless' reports in REPORTS, which outlives the
+    copies (pipelines/lib/speed.py, KEPT_REPORTS): a table that is byte for byte one validated
+    before, with the same schema and validate code, is not validated again."""
+    importlib.import_module("pipelines.lib.speed").KEPT_REPORTS = REPORTS
 
 
 def learn(unbroken: str) -> None:
@@ -110,10 +95,8 @@ def learn(unbroken: str) -> None:
         use_copy(scratch)
         with contextlib.redirect_stdout(io.StringIO()):
             for stage in ("tidy", "validate"):
-                module = importlib.import_module(f"pipelines.{stage}")
-                if stage == "validate":
-                    keep_reports()
-                module.main()
+                keep_reports()
+                importlib.import_module(f"pipelines.stages.{stage}").main()
     except Exception:  # the tests that need a passing copy say what fails
         pass
     finally:
@@ -135,12 +118,10 @@ def child(request: dict) -> int:
     try:
         for stage in stages(repo):
             print(f"Running stage '{stage}':", flush=True)
-            sys.argv = [os.path.join(repo, "pipelines", f"{stage}.py")]
-            module = importlib.import_module(f"pipelines.{stage}")
-            if "pipelines.validate" in sys.modules:  # validate, or a stage that imports it
-                keep_reports()
-            common = importlib.import_module("pipelines.common")
-            common.run(module.main)
+            sys.argv = [os.path.join(repo, "pipelines", "stages", f"{stage}.py")]
+            keep_reports()
+            module = importlib.import_module(f"pipelines.stages.{stage}")
+            importlib.import_module("pipelines.stages").run(module.main)
         return 0
     except SystemExit as exit_:
         if exit_.code is None or isinstance(exit_.code, int):

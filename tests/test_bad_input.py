@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, edit, fails_cleanly, line_of, set_cell
 
-from pipelines import tidy
-from pipelines.common import InputError, rel
+from pipelines.lib.package import rel
+from pipelines.lib.raw import InputError
+from pipelines.sources import reference
 
 PARTIES = "data/raw/reference/parties.csv"
 SOURCES = "data/raw/reference/sources.csv"
@@ -208,7 +209,7 @@ def test_crosswalk_bad_input(tmp_path: Path, broken, expected: list[str]) -> Non
     parties, crosswalk = crosswalk_copy(tmp_path)
     broken(crosswalk)
     with pytest.raises(InputError) as error:
-        tidy.parties(parties, crosswalk)
+        reference.parties(parties, crosswalk)
     sidecar = crosswalk.with_suffix(".meta.yaml")
     assert error.value.problems == [text.format(c=rel(crosswalk), m=rel(sidecar), p=rel(parties)) for text in expected]
 
@@ -216,7 +217,7 @@ def test_crosswalk_bad_input(tmp_path: Path, broken, expected: list[str]) -> Non
 def test_crosswalk_as_committed_joins(tmp_path: Path) -> None:
     """The copies the test above breaks are good before they are broken."""
     parties, crosswalk = crosswalk_copy(tmp_path)
-    assert [row["party_id"] for row in tidy.parties(parties, crosswalk)] == [
+    assert [row["party_id"] for row in reference.parties(parties, crosswalk)] == [
         row.split(",", 1)[0] for row in (ROOT / PARTIES).read_text(encoding="utf-8").splitlines()[1:]
     ]
 
@@ -234,7 +235,7 @@ def test_crosswalk_error_stops_the_pipeline(repo: Path) -> None:
 
 
 def test_a_foreign_key_names_the_value_the_referenced_table_lacks_and_skips_an_empty_one() -> None:
-    from pipelines.validate import foreign_key_problems
+    from pipelines.stages.validate import foreign_key_problems
 
     row = {"party_id": "pvw", "source_id": "s", "raw_file": "data/raw/x.csv", "raw_line": "7", "raw_column": ""}
     tables = {

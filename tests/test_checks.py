@@ -46,7 +46,7 @@ def test_the_time_series_chart_spaces_waves_by_their_month() -> None:
     feb-25): the chart places them on a time axis from poll_waves, not evenly."""
     import pandas as pd
 
-    from pipelines.report import dated
+    from pipelines.stages.report import dated
 
     results = pd.read_csv(ROOT / "data/poll_results.csv", keep_default_na=False, na_values=[""])
     waves = pd.read_csv(ROOT / "data/poll_waves.csv", keep_default_na=False, na_values=[""])

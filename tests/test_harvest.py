@@ -194,7 +194,7 @@ def addressed(tmp_path_factory, built) -> Path:
     shutil.copytree(built[0] / "build", repo / "build")  # the session's from-scratch build (a clone has none)
     edit(repo / "schemas" / "package.json", '"x-address": ""', f'"x-address": "{ADDRESS}/"')
     edit(repo / "schemas" / "package.json", f'"version": "{version()}"', '"version": "9.0.0"')
-    result = run([str(BIN / "python"), "-m", "pipelines.publish"], repo)
+    result = run([str(BIN / "python"), "-m", "pipelines.stages.publish"], repo)
     assert result.returncode == 0, result.stderr
     return repo
 
@@ -234,7 +234,7 @@ def test_an_address_that_is_not_a_url_stops_publish(addressed: Path, tmp_path: P
     shutil.copytree(addressed, repo, symlinks=True)
     before = (repo / "metadata" / "dcat-ap.ttl").read_bytes()
     edit(repo / "schemas" / "package.json", f'"x-address": "{ADDRESS}/"', '"x-address": "data.example.org"')
-    result = run([str(BIN / "python"), "-m", "pipelines.publish"], repo)
+    result = run([str(BIN / "python"), "-m", "pipelines.stages.publish"], repo)
     assert result.returncode == 1
     assert "schemas/package.json: x-address must be an absolute http(s) URL or empty, not 'data.example.org'" in result.stderr
     assert (repo / "metadata" / "dcat-ap.ttl").read_bytes() == before

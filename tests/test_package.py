@@ -78,32 +78,58 @@ def test_dvc_does_not_phone_home() -> None:
 
 
 def stage_code_deps(stages: dict) -> dict[str, set[str]]:
-    return {name: {d for d in stage["deps"] if d.startswith("pipelines/")} for name, stage in stages.items()}
+    """The code files each stage depends on in dvc.yaml, a folder standing for every .py file in it."""
+    out = {}
+    for name, stage in stages.items():
+        files = set()
+        for dep in (d for d in stage["deps"] if d.startswith("pipelines")):
+            path = ROOT / dep
+            files |= {p.relative_to(ROOT).as_posix() for p in path.rglob("*.py")} if path.is_dir() else {dep}
+        out[name] = files
+    return out
+
+
+def module_file(module: str) -> Path | None:
+    """The file of a pipelines module (a package's __init__.py), or None if it is no module."""
+    path = ROOT.joinpath(*module.split("."))
+    for candidate in (path / "__init__.py", path.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def with_packages(module: str) -> set[str]:
+    """A module and the packages Python imports before it (pipelines, pipelines.lib, ...)."""
+    parts = module.split(".")
+    return {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
 
 
 def pipeline_imports(module: str) -> set[str]:
     """The pipelines modules `module` imports anywhere in its code (also inside a function,
     where a stage imports a heavy module only when it needs it)."""
-    found = set()
-    for node in ast.walk(ast.parse((ROOT / "pipelines" / f"{module}.py").read_text(encoding="utf-8"))):
+    path = module_file(module)
+    assert path is not None, module
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("pipelines.")}
-        elif isinstance(node, ast.ImportFrom) and node.module == "pipelines":
-            found |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipelines."):
-            found.add(node.module.split(".")[1])
-    return found
+            found |= {a.name for a in node.names if a.name.startswith("pipelines")}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipelines"):
+            found.add(node.module)
+            # `from pipelines.sources import aiv`: a submodule, where there is one
+            found |= {f"{node.module}.{a.name}" for a in node.names if module_file(f"{node.module}.{a.name}")}
+    return {package for name in found for package in with_packages(name)}
 
 
 def imported_modules(stage: str) -> set[str]:
     """The stage's module and every pipelines module it imports, directly or through another."""
-    seen, todo = set(), [stage]
+    seen: set[str] = set()
+    todo = [*with_packages(f"pipelines.stages.{stage}")]
     while todo:
         module = todo.pop()
         if module not in seen:
             seen.add(module)
             todo += pipeline_imports(module)
-    return {f"pipelines/{name}.py" for name in seen}
+    return {str(module_file(name).relative_to(ROOT).as_posix()) for name in seen}
 
 
 def test_dvc_reruns_a_stage_when_any_module_it_imports_changes() -> None:
@@ -178,7 +204,7 @@ def test_a_working_label_in_a_note_is_caught(tmp_path: Path) -> None:
 def test_a_deferred_module_is_loaded_on_first_use_and_then_is_the_real_one() -> None:
     import sys
 
-    from pipelines.common import defer_import
+    from pipelines.lib.speed import defer_import
 
     assert "wave" not in sys.modules, "pick a module nothing else in the tests imports"
     defer_import("wave")
@@ -195,24 +221,24 @@ def test_a_deferred_module_is_loaded_on_first_use_and_then_is_the_real_one() -> 
 
 def test_a_stage_process_collects_garbage_in_its_work_with_what_its_imports_made_frozen() -> None:
     """pipelines/__init__.py turns the collector off while a stage process imports its libraries;
-    common.run() must turn it back on (frozen imports) before the work, and a program that only
+    pipelines.stages.run() must turn it back on (frozen imports) before the work, and a program that only
     imports pipelines (the tests, scripts) must keep it on."""
     stage = (
-        "import gc, sys; sys.argv = ['-m']; import pipelines.common as common; off = not gc.isenabled(); "
+        "import gc, sys; sys.argv = ['-m']; import pipelines.stages as stages; off = not gc.isenabled(); "
         "stage = lambda: print(off, gc.isenabled(), gc.get_freeze_count() > 0, flush=True); "
-        "stage.__module__ = '__main__'; common.run(stage)"
+        "stage.__module__ = '__main__'; stages.run(stage)"
     )
     result = run([str(BIN / "python"), "-c", stage], ROOT)
     assert (result.returncode, result.stdout.split()) == (0, ["True", "True", "True"]), result.stderr
-    imported = run([str(BIN / "python"), "-c", "import gc, pipelines.common; print(gc.isenabled())"], ROOT)
+    imported = run([str(BIN / "python"), "-c", "import gc, pipelines.stages; print(gc.isenabled())"], ROOT)
     assert imported.stdout.split() == ["True"], imported.stderr
 
 
 def test_crosscheck_runs_great_expectations_without_loading_scipy_stats_or_altair(built) -> None:
-    """The deferral in pipelines/crosscheck.py saves about 1 s a run only while nothing the stage
+    """The deferral in pipelines/stages/crosscheck.py saves about 1 s a run only while nothing the stage
     runs uses them (make bench measures the time)."""
     code = (
-        "import json, sys; from pipelines import crosscheck as c; tables, _, _ = c.reconciliation_tables(); "
+        "import json, sys; from pipelines.stages import crosscheck as c; tables, _, _ = c.reconciliation_tables(); "
         "failing = c.validate_tables(tables); "
         "loaded = [m for m in ('scipy.stats._stats_py', 'altair.vegalite') if m in sys.modules]; "
         "print(json.dumps({'failing': sorted(failing), 'loaded': loaded, "

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, edit, fails_cleanly, in_second_entries, line_of, set_cell
 
-from pipelines.poll import half_width, parse_printed
+from pipelines.lib.stats import half_width
+from pipelines.sources.ipsos import parse_printed
 
 FOLDER = "data/raw/ipsos-io-2025-06-navo"
 

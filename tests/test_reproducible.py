@@ -61,7 +61,7 @@ def test_the_report_draws_again_exactly_the_charts_whose_tables_changed(built_re
     tables it is drawn from: a changed table is a new key for its charts alone."""
     edit(built_repo / "build/tidy/fair_shares.csv", ",1,1%,1.04,", ",1,1%,9.04,")  # the fair-shares chart's data
     edit(built_repo / "build/tidy/claims.csv", "Duitsland (77%)", "Duitsland (77 %)")  # no chart's data
-    result = run([str(BIN / "python"), "-m", "pipelines.report"], built_repo)
+    result = run([str(BIN / "python"), "-m", "pipelines.stages.report"], built_repo)
     assert result.returncode == 0, result.stderr
     assert "7 charts (1 drawn, 6 from build/report-cache)" in result.stdout, result.stdout
     changed = sorted(

@@ -64,10 +64,10 @@ def code_from_data(source: str) -> list[str]:
 
 def test_no_data_is_evaluated_as_code() -> None:
     """No eval/exec/pickle/unsafe YAML in the pipeline: values in data files stay data."""
-    from pipelines import common
+    from pipelines.lib import speed
 
-    assert common.SAFE_YAML_LOADER in (yaml.SafeLoader, yaml.CSafeLoader)
-    for path in sorted((ROOT / "pipelines").glob("*.py")):
+    assert speed.SAFE_YAML_LOADER in (yaml.SafeLoader, yaml.CSafeLoader)
+    for path in sorted((ROOT / "pipelines").rglob("*.py")):
         assert code_from_data(path.read_text(encoding="utf-8")) == [], path.name
 
 
@@ -143,7 +143,7 @@ def test_a_killed_run_is_repaired_by_the_next(built_repo: Path) -> None:
 def test_a_run_killed_while_publishing_is_repaired_by_the_next(built_repo: Path) -> None:
     """publish replaces files one by one; a crash half-way leaves a mix that the next run repairs."""
     repo = built_repo
-    publish = repo / "pipelines/publish.py"
+    publish = repo / "pipelines/stages/publish.py"
     publish.write_text(
         publish.read_text(encoding="utf-8")
         .replace(
@@ -164,7 +164,7 @@ def test_a_run_killed_while_publishing_is_repaired_by_the_next(built_repo: Path)
         .replace("        if number == 3:\n            os._exit(9)  # the crash under test", ""),
         encoding="utf-8",
     )
-    subprocess.run(["git", "checkout", "--", "pipelines/publish.py"], cwd=repo, check=True)
+    subprocess.run(["git", "checkout", "--", "pipelines/stages/publish.py"], cwd=repo, check=True)
     result = dvc_repro(repo)
     assert result.returncode == 0, result.stderr
     assert json.loads((repo / "datapackage.json").read_text())["resources"][0]["bytes"] == len((repo / "data/sources.csv").read_bytes())
@@ -176,7 +176,7 @@ def test_a_run_killed_while_publishing_is_repaired_by_the_next(built_repo: Path)
 
 def test_a_stage_outside_the_environment_says_what_to_do() -> None:
     """Without the project's packages (python -S: no site-packages), one line instead of a traceback."""
-    result = subprocess.run([sys.executable, "-S", "-m", "pipelines.tidy"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-S", "-m", "pipelines.stages.tidy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
     assert "not installed for" in result.stderr and "run `make repro`, or activate the project's environment" in result.stderr

@@ -2,7 +2,7 @@
 
 An excerpt file holds verbatim lines of a source's text layer under a small header:
 
-    # source_id: ipsos-io-2025-06-navo
+    # source_id: <the document's source_id>
     # text_layer_sha256: <sha256 of the whole text file>
     # lines: 104-144
 
@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.common import RAW, InputError, read_raw_csv, rel, transcribed_fields
+from pipelines.lib.package import RAW, rel, transcribed_fields
+from pipelines.lib.raw import InputError, read_raw_csv
 
-# Every comparison that passed, for the `checks` resource (written by `tidy`).
-CHECKED: list[dict[str, str]] = []
+Rows = list[tuple[int, str, list[str]]]  # (line, printed label, cells) of each transcribed row
 
 
 @dataclass(frozen=True)
@@ -75,22 +75,20 @@ def verify_source(excerpt: Excerpt, source_id: str) -> list[str]:
     return problems
 
 
-def record(excerpt: Excerpt, raw_file: str, cells: int, problems: list[str]) -> list[str]:
-    if not problems:
-        CHECKED.append(
-            {
-                "check_id": f"excerpt-{Path(raw_file).stem}-{excerpt.source_id}",
-                "kind": "excerpt",
-                "tool": "excerpt",
-                "description": f"{raw_file}: every cell equals the text layer (lines "
-                f"{excerpt.first_line}-{excerpt.last_line}, {rel(excerpt.path)})",
-                "status": "pass",
-                "expected": f"{cells} cells as in the text layer",
-                "observed": f"{cells} equal",
-                "source_id": excerpt.source_id,
-            }
-        )
-    return problems
+def passed(excerpt: Excerpt, raw_file: str, rows: Rows) -> dict[str, str]:
+    """The `checks` row of a transcription whose every cell equals its excerpt."""
+    cells = sum(len(cells) for _, _, cells in rows)
+    return {
+        "check_id": f"excerpt-{Path(raw_file).stem}-{excerpt.source_id}",
+        "kind": "excerpt",
+        "tool": "excerpt",
+        "description": f"{raw_file}: every cell equals the text layer (lines "
+        f"{excerpt.first_line}-{excerpt.last_line}, {rel(excerpt.path)})",
+        "status": "pass",
+        "expected": f"{cells} cells as in the text layer",
+        "observed": f"{cells} equal",
+        "source_id": excerpt.source_id,
+    }
 
 
 def differing_cells(excerpt: Excerpt, raw_file: str, line: int, columns: list[str], typed: list[str], seen: list[str]) -> list[str]:
@@ -112,7 +110,7 @@ def compare(
     excerpt: Excerpt,
     raw_file: str,
     columns: list[str],
-    rows: list[tuple[int, str, list[str]]],
+    rows: Rows,
 ) -> list[str]:
     """Problems where the transcription (rows of (line, printed label, cells)) differs from the excerpt."""
     text = " ".join(excerpt.text.split())
@@ -139,14 +137,14 @@ def compare(
                     f"{raw_file}, line {line}: {len(cells)} cells transcribed, "
                     f"excerpt {rel(excerpt.path)} has {len(printed)} after {label!r}"
                 )
-    return record(excerpt, raw_file, sum(map(len, (c for _, _, c in rows))), problems)
+    return problems
 
 
 def compare_tsv(
     excerpt: Excerpt,
     raw_file: str,
     columns: list[str],
-    rows: list[tuple[int, str, list[str]]],
+    rows: Rows,
 ) -> list[str]:
     """The same comparison for tables that the text layer keeps tab separated: every line is
     a row label followed by one field per column, so an empty cell is an empty field."""
@@ -169,4 +167,4 @@ def compare_tsv(
                 f"{raw_file}, line {line}: excerpt {rel(excerpt.path)} has {len(printed)} fields after {label!r}, expected {len(columns)}"
             )
         problems += differing_cells(excerpt, raw_file, line, columns, cells, printed)
-    return record(excerpt, raw_file, sum(map(len, (c for _, _, c in rows))), problems)
+    return problems

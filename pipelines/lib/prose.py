@@ -1,5 +1,6 @@
-"""Builders for values typed from prose: each raw row has the published columns (less
-source_id, which its folder gives) plus the words as printed and the verbatim quote.
+"""Resources typed from prose: each raw row has the published columns (less source_id, which its
+folder gives) plus the words as printed and the verbatim quote. A document lists the prose
+resources it has a raw file for (`Document.prose_resources`); this module reads them all alike.
 
 Every row is checked against its own words before anything else: the quote contains the
 printed words, and the typed number is the number those words state (Dutch formats:
@@ -9,8 +10,10 @@ printed words, and the typed number is the number those words state (Dutch forma
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from pipelines.common import RAW, InputError, raw_columns, read_raw_csv, staged
+from pipelines.lib.package import RAW, raw_columns
+from pipelines.lib.raw import InputError, RawRow, StagedRow, read_raw_csv, staged
 
 NUMBER_WORDS = {
     "één": 1,
@@ -49,7 +52,7 @@ def dutch_number(printed: str) -> float | None:
     return None
 
 
-def check_number(raw, field: str, printed_field: str = "printed") -> str | None:
+def check_number(raw: RawRow, field: str, printed_field: str = "printed") -> str | None:
     """A problem if the typed number is not the number its printed words state."""
     typed, printed = raw.cells[field], raw.cells[printed_field]
     if typed and not re.fullmatch(r"\d+(\.\d+)?", typed):
@@ -91,7 +94,7 @@ def spellings(value: float) -> set[str]:
     return {plain, dutch, *words}
 
 
-def context_problems(raw, resource: str) -> list[str]:
+def context_problems(raw: RawRow, resource: str) -> list[str]:
     text = (
         " ".join(
             raw.cells[c] for c in ("quote", "printed", "quantity_printed", "period_printed", "description_en", "note") if c in raw.cells
@@ -111,22 +114,12 @@ def context_problems(raw, resource: str) -> list[str]:
     return problems
 
 
-def rows(
-    source_id: str,
-    resource: str,
-    filename: str,
-    numbers: dict[str, str],
-    quotes: dict[str, str] | None = None,
-    derive=None,
-) -> list[dict]:
-    """Rows of `resource` typed in data/raw/<source_id>/<filename>.
-
-    numbers: typed number field -> the field with its printed words;
-    quotes: printed-words field -> the quote field that must contain them (default printed -> quote);
-    derive: a function adding derived fields to a row's cells.
-    """
-    columns = [c for c in raw_columns(resource) if not (derive and c in derive.fields)]
-    records = read_raw_csv(RAW / source_id / filename, columns)
+def rows(source_id: str, resource: str) -> list[StagedRow]:
+    """The rows of `resource` typed in data/raw/<source_id>/<resource>.csv, each checked against
+    its own words first (CHECKS says how)."""
+    numbers, quotes, derive = CHECKS[resource]
+    columns = [c for c in raw_columns(resource) if not (derive and c in DERIVED_FIELDS)]
+    records = read_raw_csv(RAW / source_id / f"{resource}.csv", columns)
     problems = []
     for raw in records:
         for printed, quote in (quotes or {"printed": "quote"}).items():
@@ -143,12 +136,13 @@ def computed_share(cells: dict[str, str]) -> dict[str, str]:
     return {"computed_share_pct": f"{100 * float(cells['nl_value']) / float(cells['total_value']):.2f}"}
 
 
-computed_share.fields = ("computed_share_pct",)
+# fields a `derive` function adds, which the raw files therefore do not have
+DERIVED_FIELDS = ("computed_share_pct",)
 
 
 # How each prose resource is checked: typed number -> its printed words; printed words -> the
-# quote that must contain them; derived fields.
-CHECKS = {
+# quote that must contain them (default: printed -> quote); a function adding derived fields.
+CHECKS: dict[str, tuple[dict[str, str], dict[str, str] | None, Callable[[dict[str, str]], dict[str, str]] | None]] = {
     "fair_shares": (
         {"nl_value": "nl_printed", "total_value": "total_printed", "stated_share_pct": "stated_printed"},
         {"stated_printed": "quote", "nl_printed": "inputs_quote", "total_printed": "inputs_quote"},
@@ -160,44 +154,3 @@ CHECKS = {
     "spending_norms": ({"pct_gdp": "printed"}, None, None),
     "industry_shares": ({"share_pct": "printed"}, None, None),
 }
-
-
-SOURCES = (
-    "ipsos-io-2025-06-navo",
-    "clingendael-2025-10-kantelpunt",
-    "iob-2025-samen-sterker",
-    "kamerbrief-2025-navo-top",
-    "aiv-2025-briefadvies-navo-top",
-)
-# Which documents have rows of each prose resource: a missing file is an error, not fewer rows.
-FILES = {
-    "fair_shares": ("iob-2025-samen-sterker",),
-    "mission_contributions": ("iob-2025-samen-sterker", "kamerbrief-2025-navo-top"),
-    "force_requirements": ("iob-2025-samen-sterker", "aiv-2025-briefadvies-navo-top"),
-    "financial_figures": (
-        "clingendael-2025-10-kantelpunt",
-        "iob-2025-samen-sterker",
-        "kamerbrief-2025-navo-top",
-        "aiv-2025-briefadvies-navo-top",
-    ),
-    "spending_norms": (
-        "clingendael-2025-10-kantelpunt",
-        "iob-2025-samen-sterker",
-        "kamerbrief-2025-navo-top",
-        "aiv-2025-briefadvies-navo-top",
-    ),
-    "industry_shares": ("iob-2025-samen-sterker",),
-}
-
-
-def collect(resource: str) -> list[dict]:
-    """The rows of a prose resource from the source folders that have them."""
-    out, problems = [], []
-    for path in (RAW / source_id / f"{resource}.csv" for source_id in FILES[resource]):
-        try:
-            out += rows(path.parent.name, resource, path.name, *CHECKS[resource])
-        except InputError as error:
-            problems += error.problems
-    if problems:
-        raise InputError(problems)
-    return out

@@ -21,10 +21,12 @@ import re
 
 import pandas as pd
 
-from pipelines.poll import half_width
+from pipelines.lib.package import rel
+from pipelines.lib.stats import half_width
+from pipelines.sources import aiv, clingendael, iob, ipsos, kamerbrief
 
 APPROX = {"percent": 3.0, "parties": 1.5, "zo'n": 0.5}
-THIS_SURVEY = "2025-06b"  # the wave of the survey the Ipsos report is about
+THIS_SURVEY = ipsos.THIS_SURVEY
 KEY = ["question_id", "wave", "respondent_group", "item", "answer"]
 COLUMNS = [
     "check_id",
@@ -407,7 +409,7 @@ def debt_rises(frames: Frames, rows: Rows) -> list[dict]:
             "cpb-debt-rises-2030-2060",
             "state debt is higher in 2060 than in 2030 for every costed party and the baseline",
             raw,
-            "clingendael-2025-10-kantelpunt",
+            clingendael.SOURCE_ID,
             comparator="one_value",
             expected="rises for all",
             observed="falls for " + ", ".join(falling) if falling else f"rises for all {len(wide)}",
@@ -424,10 +426,10 @@ REQUIRED_INPUTS = {
         ("poll_method", "fact_id", f) for f in ("margin_of_error", "margin_of_error_reference_n", "margin_of_error_reference_pct")
     ],
     "poll-split-run-halves": [("poll_method", "fact_id", f) for f in ("split_run_n_first", "split_run_n_second", "sample_n")],
-    "poll-sample-n-in-sources": [("poll_method", "fact_id", "sample_n"), ("sources", "source_id", "ipsos-io-2025-06-navo")],
+    "poll-sample-n-in-sources": [("poll_method", "fact_id", "sample_n"), ("sources", "source_id", ipsos.SOURCE_ID)],
     "poll-fieldwork-in-sources": [("poll_method", "fact_id", f) for f in ("fieldwork_start", "fieldwork_end")],
     "poll-this-survey-wave": [("poll_method", "fact_id", f) for f in ("fieldwork_start", "fieldwork_end", "sample_n")]
-    + [("poll_waves", "wave", "2025-06b")],
+    + [("poll_waves", "wave", ipsos.THIS_SURVEY)],
     "force-iob-nl-standby-eu": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-eu", "iob-eu-rdc-footnote-336")],
     "force-iob-nl-standby-nato": [("force_requirements", "requirement_id", r) for r in ("iob-nl-standby-nato", "nato-300000-one-month")],
     "force-standby-share": [
@@ -442,7 +444,7 @@ REQUIRED_INPUTS = {
         ("force_requirements", "requirement_id", "iob-nl-rdc-commitment"),
         ("force_requirements", "requirement_id", "iob-eu-rdc"),
     ],
-    "sum-hague-norm-kamerbrief-2025-navo-top": [
+    f"sum-hague-norm-{kamerbrief.SOURCE_ID}": [
         ("spending_norms", "norm_id", n) for n in ("kamerbrief-hague-total", "kamerbrief-hague-core", "kamerbrief-hague-related")
     ],
     "sum-readiness-2030-rearm-europe": [
@@ -470,19 +472,19 @@ REQUIRED_INPUTS = {
 def raw_file(resource: str, value: str) -> str:
     """The raw file a required row lives in, from its id's prefix."""
     if resource == "party_fiscal_projections":
-        return "data/raw/clingendael-2025-10-kantelpunt/projections_text.csv"
+        return rel(clingendael.FOLDER / "projections_text.csv")
     if resource == "sources":
         return "data/raw/reference/sources.csv"
     if resource == "poll_method":
-        return "data/raw/ipsos-io-2025-06-navo/method.csv"
+        return rel(ipsos.FOLDER / "method.csv")
     if resource == "poll_waves":
-        return "data/raw/ipsos-io-2025-06-navo/waves.csv"
+        return rel(ipsos.FOLDER / "waves.csv")
     prefixes = {
-        "iob": "iob-2025-samen-sterker",
-        "nato": "iob-2025-samen-sterker",
-        "kamerbrief": "kamerbrief-2025-navo-top",
-        "aiv": "aiv-2025-briefadvies-navo-top",
-        "clingendael": "clingendael-2025-10-kantelpunt",
+        "iob": iob.SOURCE_ID,
+        "nato": iob.SOURCE_ID,
+        "kamerbrief": kamerbrief.SOURCE_ID,
+        "aiv": aiv.SOURCE_ID,
+        "clingendael": clingendael.SOURCE_ID,
     }
     return f"data/raw/{prefixes[value.split('-')[0]]}/{resource}.csv"
 
@@ -534,20 +536,20 @@ def sources_table_lines(frames: Frames, rows: Rows) -> list[dict]:
     method = by_id(frames, rows, "poll_method", "fact_id")
     sources = by_id(frames, rows, "sources", "source_id")
     lines = []
-    if {"sample_n"} <= method.keys() and "ipsos-io-2025-06-navo" in sources:
-        source, raw = sources["ipsos-io-2025-06-navo"]
+    if {"sample_n"} <= method.keys() and ipsos.SOURCE_ID in sources:
+        source, raw = sources[ipsos.SOURCE_ID]
         lines.append(
             line(
                 "derived",
                 "poll-sample-n-in-sources",
                 "sample size in sources = sample size in the method section",
                 raw,
-                "ipsos-io-2025-06-navo",
+                ipsos.SOURCE_ID,
                 **numeric("eq", method["sample_n"][0].value_number, float(source.sample_n)),
             )
         )
-    if {"fieldwork_start", "fieldwork_end"} <= method.keys() and "ipsos-io-2025-06-navo" in sources:
-        source, raw = sources["ipsos-io-2025-06-navo"]
+    if {"fieldwork_start", "fieldwork_end"} <= method.keys() and ipsos.SOURCE_ID in sources:
+        source, raw = sources[ipsos.SOURCE_ID]
         stated = f"{method['fieldwork_start'][0].value_text} to {method['fieldwork_end'][0].value_text}"
         listed = f"{source.fieldwork_start:%Y-%m-%d} to {source.fieldwork_end:%Y-%m-%d}"
         lines.append(
@@ -556,7 +558,7 @@ def sources_table_lines(frames: Frames, rows: Rows) -> list[dict]:
                 "poll-fieldwork-in-sources",
                 "fieldwork dates in sources = fieldwork dates in the method section",
                 raw,
-                "ipsos-io-2025-06-navo",
+                ipsos.SOURCE_ID,
                 **same(stated, listed),
             )
         )
@@ -572,7 +574,7 @@ def sources_table_lines(frames: Frames, rows: Rows) -> list[dict]:
                 "poll-this-survey-wave",
                 f"fieldwork and n of wave {THIS_SURVEY} in poll_waves = the method section",
                 raw,
-                "ipsos-io-2025-06-navo",
+                ipsos.SOURCE_ID,
                 **same(stated, listed),
             )
         )

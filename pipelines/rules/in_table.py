@@ -12,7 +12,7 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from pipelines.common import table_schema
+from pipelines.lib.package import table_schema
 
 
 def slug(name: str) -> str:

@@ -1,5 +1,6 @@
-"""Builders for the Clingendael party matrices: party_positions, party_fiscal_projections,
-and the document's money figures, spending norms and claims.
+"""The Clingendael analysis of the party manifestos (October 2025): its party matrices
+(party_positions, party_fiscal_projections), its claims, its money figures and spending norms
+(prose resources), and how its second entries and readings of lost cells are compared.
 
 Tables are transcribed as the text layer shows them (colour words, check marks, numbers,
 empty cells) with a sidecar per table giving its legend, sections and English labels. A cell
@@ -11,27 +12,31 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
-from pipelines import double_entry, excerpts
-from pipelines.common import RAW, InputError, RawRow, load_yaml, read_raw_csv, rel, staged
-from pipelines.poll import fmt, parse_printed
+from pipelines.lib import excerpts
+from pipelines.lib.package import RAW, rel
+from pipelines.lib.raw import InputError, RawRow, StagedRow, load_yaml, read_raw_csv, read_table, staged
+from pipelines.lib.second_entry import check, compare
+from pipelines.sources import PARTIES, CheckRow, Document, Staged, staged_together
+from pipelines.sources.ipsos import fmt, parse_printed
 
 SOURCE_ID = "clingendael-2025-10-kantelpunt"
 FOLDER = RAW / SOURCE_ID
 TABLES = ("tabel_1", "tabel_2", "tabel_3", "tabel_4", "tabel_5", "tabel_6")
-PARTIES = ["BBB", "CDA", "CU", "D66", "DENK", "FVD", "GL-PvdA", "JA21", "NSC", "PvdD", "PVV", "SGP", "SP", "Volt", "VVD"]
+LOST = "LOST"  # how the second reading writes a cell the prose does not settle
 
 
-def lost_cells() -> dict[tuple[str, str, str], tuple]:
-    """The reading published for each lost cell, and the rule that chose it (double_entry.adjudicate)."""
-    chosen, _, problems = double_entry.adjudicate()
+def lost_cells() -> dict[tuple[str, str, str], tuple[Reading, str]]:
+    """The reading published for each lost cell, and the rule that chose it (adjudicate)."""
+    chosen, _, problems = adjudicate()
     if problems:
         raise InputError(problems)
     return chosen
 
 
-def table_cells(stem: str, resolved: dict, used: set) -> tuple[list[dict], list[dict], list[str]]:
-    """(party_positions rows, party_fiscal_projections rows, problems) of one table."""
+def table_cells(stem: str, resolved: dict, used: set) -> tuple[list[StagedRow], list[StagedRow], list[str], list[CheckRow]]:
+    """(party_positions rows, party_fiscal_projections rows, problems, check rows) of one table."""
     meta = load_yaml(FOLDER / f"{stem}.meta.yaml")
     rows_meta: dict[str, dict] = meta["rows"]
     path = FOLDER / f"{stem}.csv"
@@ -45,15 +50,14 @@ def table_cells(stem: str, resolved: dict, used: set) -> tuple[list[dict], list[
     ]
     problems += [f"{name}: row {label!r} of {stem}.meta.yaml is missing" for label in rows_meta if label not in labels]
     if problems:
-        return [], [], problems
+        return [], [], problems, []
     excerpt = excerpts.read_excerpt(FOLDER / meta["excerpt"])
     problems += excerpts.verify_source(excerpt, SOURCE_ID)
-    problems += excerpts.compare_tsv(
-        excerpt,
-        name,
-        PARTIES,
-        [(raw.line, rows_meta[raw.cells["row"]].get("printed_as", raw.cells["row"]), [raw.cells[p] for p in PARTIES]) for raw in raw_rows],
-    )
+    printed_rows = [
+        (raw.line, rows_meta[raw.cells["row"]].get("printed_as", raw.cells["row"]), [raw.cells[p] for p in PARTIES]) for raw in raw_rows
+    ]
+    problems += excerpts.compare_tsv(excerpt, name, list(PARTIES), printed_rows)
+    passed = [excerpts.passed(excerpt, name, printed_rows)]
     positions, projections = [], []
     section = section_en = ""
     sections_en = {label: spec["section_en"] for label, spec in rows_meta.items() if "section_en" in spec}
@@ -135,7 +139,7 @@ def table_cells(stem: str, resolved: dict, used: set) -> tuple[list[dict], list[
                 )
                 continue
             positions.append(staged(raw, party, **row))
-    return positions, projections, problems
+    return positions, projections, problems, passed
 
 
 def fiscal(raw: RawRow, party: str, spec: dict, locator: str, problems: list[str]) -> dict:
@@ -170,33 +174,24 @@ def fiscal(raw: RawRow, party: str, spec: dict, locator: str, problems: list[str
     )
 
 
-# party_positions and party_fiscal_projections come from the same tables: read them once a run
-_cache: dict[str, tuple[list, list]] = {}
-
-
-def reset() -> None:
-    _cache.clear()
-
-
-def build() -> tuple[list[dict], list[dict]]:
-    if SOURCE_ID not in _cache:
-        resolved = lost_cells()
-        used: set = set()
-        positions, projections, problems = [], [], []
-        for stem in TABLES:
-            p, f, errors = table_cells(stem, resolved, used)
-            positions, projections, problems = positions + p, projections + f, problems + errors
-        for key in resolved.keys() - used:
-            raw = resolved[key][0].row
-            problems.append(f"{raw.file}, line {raw.line}: {key} is not an empty cell of a table with lost colours")
-        if problems:
-            raise InputError(problems)
-        _cache[SOURCE_ID] = (positions, projections)
-    return _cache[SOURCE_ID]
-
-
-def party_positions() -> list[dict]:
-    return build()[0]
+def matrices() -> Staged:
+    """party_positions and party_fiscal_projections, from the same tables, with the check rows of
+    their excerpts."""
+    resolved = lost_cells()
+    used: set = set()
+    built, problems = Staged(), []
+    for stem in TABLES:
+        positions, projections, errors, passed = table_cells(stem, resolved, used)
+        built.add("party_positions", positions)
+        built.add("party_fiscal_projections", projections)
+        built.checks += passed
+        problems += errors
+    for key in resolved.keys() - used:
+        raw = resolved[key][0].row
+        problems.append(f"{raw.file}, line {raw.line}: {key} is not an empty cell of a table with lost colours")
+    if problems:
+        raise InputError(problems)
+    return built
 
 
 def text_projections() -> list[dict]:
@@ -233,10 +228,6 @@ def text_projections() -> list[dict]:
     if problems:
         raise InputError(problems)
     return out
-
-
-def party_fiscal_projections() -> list[dict]:
-    return build()[1] + text_projections()
 
 
 def claims() -> list[dict]:
@@ -288,3 +279,164 @@ def claims() -> list[dict]:
     if problems:
         raise InputError(problems)
     return out
+
+
+def build() -> Staged:
+    return staged_together(("party_positions", matrices), ("party_fiscal_projections", text_projections), ("claims", claims))
+
+
+# ---- second entries --------------------------------------------------------------------------
+
+
+def second_entry_tables() -> tuple[list[dict], list[str]]:
+    """Every printed cell of the matrices against the independent second transcription."""
+    folder = FOLDER
+    second = read_raw_csv(folder / "second_transcription_cells.csv", ["table", "section", "item", "party", "value"])
+    checks, problems = [], []
+    for number in range(1, 7):
+        raw = read_table(folder / f"tabel_{number}.csv")
+        theirs = {
+            (r.cells["item"].removeprefix("<i>").removesuffix("</i>"), r.cells["party"]): (r.file, r.line, "value", r.cells["value"])
+            for r in second
+            if r.cells["table"] == str(number)
+        }
+        # section header rows are empty in ours and absent in theirs
+        first = {
+            (r.cells["row"], p): (r.file, r.line, p, r.cells[p])
+            for r in raw
+            for p in PARTIES
+            if (r.cells["row"], p) in theirs or r.cells[p]
+        }
+        found = compare(first, theirs, f"Tabel {number} cell")
+        problems += found
+        checks.append(
+            check(
+                f"double-entry-tabel-{number}-{SOURCE_ID}",
+                f"{rel(folder / f'tabel_{number}.csv')}: every printed cell "
+                "against the independent second transcription (second_transcription_cells.csv)",
+                SOURCE_ID,
+                len(first),
+            )
+        )
+    return checks, problems
+
+
+# ---- lost cells: two readings, and a third where they differ --------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    position: str  # '' when the reader leaves the cell lost
+    quote: str
+    locator: str
+    note: str
+    row: RawRow
+
+
+FIRST_COLUMNS = ["table", "item", "party", "position", "evidence_locator", "evidence_quote", "note"]
+
+
+def readings() -> tuple[dict, dict, dict]:
+    """(first, second, third) readings of the lost cells, by (table, item, party)."""
+    folder = FOLDER
+    problems: list[str] = []
+
+    def by_cell(rows: list[RawRow], key, reading) -> dict:
+        out: dict = {}
+        for row in rows:
+            if key(row) in out:
+                problems.append(
+                    f"{row.file}, line {row.line}: cell {key(row)} is read twice in one file (also line {out[key(row)].row.line})"
+                )
+            out[key(row)] = reading(row)
+        return out
+
+    def first_key(r: RawRow) -> tuple:
+        return r.cells["table"], r.cells["item"], r.cells["party"]
+
+    def evidence(r: RawRow) -> Reading:
+        return Reading(r.cells["position"], r.cells["evidence_quote"], r.cells["evidence_locator"], r.cells["note"], r)
+
+    first = by_cell(read_raw_csv(folder / "lost_cells.csv", FIRST_COLUMNS), first_key, evidence)
+    second = by_cell(
+        read_raw_csv(folder / "second_reading_lost_cells.csv", ["table", "item", "party", "position", "quote", "note"]),
+        lambda r: (f"Tabel {r.cells['table']}", r.cells["item"].replace(" ⁹", ""), r.cells["party"]),
+        lambda r: Reading("" if r.cells["position"] == LOST else r.cells["position"], r.cells["quote"], "", r.cells["note"], r),
+    )
+    third = by_cell(read_raw_csv(folder / "third_reading_lost_cells.csv", FIRST_COLUMNS), first_key, evidence)
+    if problems:
+        raise InputError(problems)
+    return first, second, third
+
+
+def adjudicate() -> tuple[dict[tuple, tuple[Reading, str]], list[dict], list[str]]:
+    """The reading published for each lost cell with the rule that chose it, the check rows, and
+    the problems: the first and second readings decide where they agree; where they differ, the
+    third reading decides if it agrees with one of them, and the cell stays lost if it agrees
+    with neither. A disagreement without a third reading stops the pipeline."""
+    first, second, third = readings()
+    chosen, problems = {}, []
+    agreed = resolved = 0
+    for key in sorted(first.keys() | second.keys()):
+        a, b = first.get(key), second.get(key)
+        if not (a and b):
+            one = a or b
+            problems.append(f"{one.row.file}, line {one.row.line}: cell {key} is read in one reading only")
+            continue
+        if a.position == b.position:
+            agreed += 1
+            chosen[key] = (a, "both readings agree")
+            continue
+        c = third.get(key)
+        if c is None:
+            problems.append(
+                f"{a.row.file}, line {a.row.line}, field 'position': {a.position or 'lost'!r} but {b.row.file}, line {b.row.line}, "
+                f"field 'position': {b.position or LOST!r}: the readings of {key} disagree and "
+                f"{rel(FOLDER / 'third_reading_lost_cells.csv')} has no third reading"
+            )
+            continue
+        resolved += 1
+        if c.position in (a.position, b.position):
+            chosen[key] = (
+                c,
+                f"the third reading decides ({c.position or 'lost'}; first {a.position or 'lost'}, second {b.position or 'lost'})",
+            )
+        else:
+            chosen[key] = (
+                Reading("", "", "", c.note, c.row),
+                f"three different readings (first {a.position or 'lost'}, "
+                f"second {b.position or 'lost'}, third {c.position or 'lost'}): lost",
+            )
+    for key in third.keys() - chosen.keys():
+        if key in first and key in second and first[key].position == second[key].position:
+            problems.append(f"{third[key].row.file}, line {third[key].row.line}: cell {key} has a third reading, but the first two agree")
+        elif key not in first:
+            problems.append(f"{third[key].row.file}, line {third[key].row.line}: cell {key} is not a lost cell")
+    checks = [
+        {
+            "check_id": f"double-entry-lost-cells-{SOURCE_ID}",
+            "kind": "double_entry",
+            "tool": "double_entry",
+            "description": "lost matrix cells: first reading (lost_cells.csv) against an independent second reading "
+            "(second_reading_lost_cells.csv); a third reading (third_reading_lost_cells.csv) decides where they differ",
+            "status": "pass",
+            "expected": f"{len(first)} cells read twice",
+            "observed": f"{agreed} agree; {resolved} differ and are decided by the third reading",
+            "source_id": SOURCE_ID,
+        }
+    ]
+    return chosen, checks, problems
+
+
+def readings_lost_cells() -> tuple[list[CheckRow], list[str]]:
+    _, checks, problems = adjudicate()
+    return checks, problems
+
+
+DOCUMENT = Document(
+    SOURCE_ID,
+    build=build,
+    prose_resources=("financial_figures", "spending_norms"),
+    second_entries=(second_entry_tables,),
+    readings=(readings_lost_cells,),
+)

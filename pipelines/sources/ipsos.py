@@ -1,4 +1,5 @@
-"""Builders for the Ipsos I&O poll: poll_questions, poll_results, poll_method and its claims.
+"""The Ipsos I&O poll (June 2025): poll_questions, poll_waves, poll_results, poll_method and
+its claims, and how its second entries are compared.
 
 Tables are transcribed as printed (data/raw/<source>/tabel_*.csv) with a sidecar
 (tabel_*.meta.yaml) that says what each printed column and row means; cells are melted into
@@ -9,16 +10,27 @@ are in text_values.csv with their quote.
 from __future__ import annotations
 
 import json
-import math
 import re
 
-from pipelines import excerpts, prose
-from pipelines.common import RAW, InputError, RawRow, load_yaml, raw_columns, read_raw_csv, rel, staged
+from pipelines.lib import excerpts, prose
+from pipelines.lib.package import RAW, raw_columns, read_staged, rel
+from pipelines.lib.raw import InputError, RawRow, StagedRow, load_yaml, read_raw_csv, read_table, staged
+from pipelines.lib.second_entry import check, compare, squash
+from pipelines.lib.stats import wilson
+from pipelines.sources import CheckRow, Document, Staged, staged_together
 
 SOURCE_ID = "ipsos-io-2025-06-navo"
 FOLDER = RAW / SOURCE_ID
-TABLES = ("tabel_1_1", "tabel_1_2", "tabel_2_3", "tabel_2_1", "tabel_3_1")
-Z95 = 1.959964
+# the tables as printed, by raw file stem, in the order they are built
+TABLES = {
+    "tabel_1_1": "Tabel 1.1",
+    "tabel_1_2": "Tabel 1.2",
+    "tabel_2_3": "Tabel 2.3",
+    "tabel_2_1": "Tabel 2.1",
+    "tabel_3_1": "Tabel 3.1",
+}
+# the wave of the survey the report is about (its method section names it, not a table)
+THIS_SURVEY = "2025-06b"
 
 # Dutch verbal quantities as the report prints them, read as percentages.
 FRACTIONS = {
@@ -59,21 +71,6 @@ def fmt(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def wilson(pct: float, n: int) -> tuple[float, float]:
-    """95% Wilson score interval in percent. At n = 2,000 and 50% its half-width is the 2.2
-    points the report states (checked in the pipeline and in tests)."""
-    p, z2 = pct / 100, Z95 * Z95
-    denominator = 1 + z2 / n
-    centre = (p + z2 / (2 * n)) / denominator
-    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-    return 100 * max(0.0, centre - half), 100 * min(1.0, centre + half)
-
-
-def half_width(pct: float, n: int) -> float:
-    low, high = wilson(pct, n)
-    return (high - low) / 2
-
-
 def result(raw: RawRow, column: str, *, value: float | None, base_n: int | None, **fields: object) -> dict[str, str]:
     """A poll_results row; confidence bounds wherever the value is exact and its base n known."""
     low = high = None
@@ -96,7 +93,7 @@ def bool_text(flag: object) -> str:
     return "true" if flag else "false"
 
 
-def table_results(stem: str) -> list[dict[str, str]]:
+def table_results(stem: str) -> tuple[list[StagedRow], CheckRow]:
     meta = load_yaml(FOLDER / f"{stem}.meta.yaml")
     columns: dict[str, dict] = meta["columns"]
     rows_meta: dict[str, dict] = meta["rows"]
@@ -112,12 +109,10 @@ def table_results(stem: str) -> list[dict[str, str]]:
     if problems:
         raise InputError(problems)
     excerpt = excerpts.read_excerpt(FOLDER / meta["excerpt"])
-    problems = excerpts.compare(
-        excerpt,
-        name,
-        [spec.get("printed_as", column) for column, spec in columns.items()],
-        [(raw.line, rows_meta[raw.cells["row"]].get("printed_as", raw.cells["row"]), [raw.cells[c] for c in columns]) for raw in raw_rows],
-    )
+    printed = [
+        (raw.line, rows_meta[raw.cells["row"]].get("printed_as", raw.cells["row"]), [raw.cells[c] for c in columns]) for raw in raw_rows
+    ]
+    problems = excerpts.compare(excerpt, name, [spec.get("printed_as", column) for column, spec in columns.items()], printed)
     problems += excerpts.verify_source(excerpt, SOURCE_ID)
     pattern = r"\d+%" if meta["values"] == "percent" else r"\d+"
     out = []
@@ -181,7 +176,7 @@ def table_results(stem: str) -> list[dict[str, str]]:
             )
     if problems:
         raise InputError(problems)
-    return out
+    return out, excerpts.passed(excerpt, name, printed)
 
 
 def waves() -> list[dict[str, str]]:
@@ -264,16 +259,24 @@ def text_results() -> list[dict[str, str]]:
     return out
 
 
-def results() -> list[dict[str, str]]:
-    rows, problems = [], []
-    for builder in [*(lambda stem=stem: table_results(stem) for stem in TABLES), text_results]:
+def results() -> Staged:
+    """poll_results from every table, then from the prose, with the check rows of the tables' excerpts."""
+    rows, checks, problems = [], [], []
+    for stem in TABLES:
         try:
-            rows.extend(builder())
+            table, passed = table_results(stem)
         except InputError as error:
             problems.extend(error.problems)
+            continue
+        rows += table
+        checks.append(passed)
+    try:
+        rows += text_results()
+    except InputError as error:
+        problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-    return rows
+    return Staged({"poll_results": rows}, checks)
 
 
 def method() -> list[dict[str, str]]:
@@ -328,3 +331,85 @@ def claims() -> list[dict[str, str]]:
     if problems:
         raise InputError(problems)
     return out
+
+
+def build() -> Staged:
+    return staged_together(
+        ("poll_questions", questions),
+        ("poll_waves", waves),
+        ("poll_results", results),
+        ("poll_method", method),
+        ("claims", claims),
+    )
+
+
+# ---- second entries --------------------------------------------------------------------------
+
+SECOND_COLUMNS = ["locator", "row_label", "column_label", "value", "comparator", "quote", "note"]
+
+
+def second_entry_tables() -> tuple[list[dict], list[str]]:
+    """Every cell of every table against the independent second transcription."""
+    folder = FOLDER
+    second = read_raw_csv(folder / "second_transcription.csv", SECOND_COLUMNS)
+    checks, problems = [], []
+    for stem, locator in TABLES.items():
+        raw = read_table(folder / f"{stem}.csv")
+        first = {(r.cells["row"], c): (r.file, r.line, c, v) for r in raw for c, v in r.cells.items() if c != "row"}
+        theirs = {
+            (r.cells["row_label"], r.cells["column_label"]): (r.file, r.line, "value", r.cells["value"])
+            for r in second
+            if r.cells["locator"] == locator and r.cells["column_label"]
+        }
+        found = compare(first, theirs, f"{locator} cell")
+        problems += found
+        checks.append(
+            check(
+                f"double-entry-{stem.replace('_', '-')}-{SOURCE_ID}",
+                f"{rel(folder / f'{stem}.csv')}: every cell against the independent second transcription (second_transcription.csv)",
+                SOURCE_ID,
+                len(first),
+            )
+        )
+    return checks, problems
+
+
+def second_entry_prose() -> tuple[list[dict], list[str]]:
+    """Every prose number of the second transcription is published or listed in left_out.csv."""
+    folder = FOLDER
+    ours = [
+        (r["printed"], r["quote"])
+        for name in ("poll_results", "claims")
+        for r in read_staged(name)
+        if r["source_id"] == SOURCE_ID and r.get("quote")
+    ]
+    ours += [(r["value_number"] or r["value_text"], r["quote"]) for r in read_staged("poll_method")]
+    ours += [
+        (r.cells["printed"], r.cells["quote"]) for r in read_raw_csv(folder / "left_out.csv", ["locator", "printed", "quote", "reason"])
+    ]
+    ours = [(squash(printed), squash(q)) for printed, q in ours]  # compared with every figure: squashed once
+    found, compared = [], 0
+    for theirs in read_raw_csv(folder / "second_transcription.csv", SECOND_COLUMNS):
+        if theirs.cells["column_label"] or theirs.cells["locator"].startswith("Tabel"):
+            continue
+        compared += 1
+        quote = squash(theirs.cells["quote"])
+        value = theirs.cells["value"]
+        match = re.match(r"\d+(?:[.,]\d+)*", value.strip())
+        values = {match.group(0).replace(".", "").replace(",", ".") if match else squash(value), squash(value)}
+        if not any((q in quote or quote in q or quote[:15] in q) and any(v in printed or v in q for v in values) for printed, q in ours):
+            found.append(
+                f"{theirs.file}, line {theirs.line}, field 'value': {value!r} ({theirs.cells['quote'][:60]!r}) is in no staged row "
+                f"of {SOURCE_ID} and not in {rel(folder / 'left_out.csv')}"
+            )
+    return [
+        check(
+            f"double-entry-prose-{SOURCE_ID}",
+            "every prose number of the independent second transcription (second_transcription.csv) is published or listed in left_out.csv",
+            SOURCE_ID,
+            compared,
+        )
+    ], found
+
+
+DOCUMENT = Document(SOURCE_ID, build=build, second_entries=(second_entry_tables, second_entry_prose))

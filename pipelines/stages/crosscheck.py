@@ -17,21 +17,11 @@ import json
 import os
 from pathlib import Path
 
-from pipelines.common import (
-    CHECKS,
-    DOUBLE_ENTRY,
-    STAGING,
-    VALIDATION,
-    InputError,
-    csv_bytes,
-    defer_import,
-    field_names,
-    load_json,
-    read_staged,
-    resource_names,
-    run,
-    write_atomic,
-)
+from pipelines.lib.files import csv_bytes, write_atomic
+from pipelines.lib.package import CHECKS, DOUBLE_ENTRY, STAGING, VALIDATION, field_names, load_json, read_staged, resource_names
+from pipelines.lib.raw import InputError
+from pipelines.lib.speed import defer_import
+from pipelines.stages import run
 
 # The package must build offline: great-expectations sends usage analytics unless told not to.
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
@@ -41,8 +31,8 @@ import great_expectations as gx  # noqa: E402
 import pandas as pd  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
-from pipelines import reconcile  # noqa: E402
-from pipelines.validate import structural_problems, typed_frame  # noqa: E402
+from pipelines.rules import cross_checks  # noqa: E402
+from pipelines.stages.validate import structural_problems, typed_frame  # noqa: E402
 
 NUMERIC = '["eq", "approx", "rank", "gt", "lt"]'
 
@@ -148,9 +138,9 @@ def reconciliation_tables() -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataF
     rows = {name: read_staged(name) for name in names if name != "checks"}
     frames = {name: typed_frame(name, table) for name, table in rows.items()}
     tables = {
-        "claims": reconcile.claims_table(frames, rows),
-        "derived": reconcile.derived_table(frames, rows),
-        "consistency": reconcile.consistency_table(frames, rows),
+        "claims": cross_checks.claims_table(frames, rows),
+        "derived": cross_checks.derived_table(frames, rows),
+        "consistency": cross_checks.consistency_table(frames, rows),
     }
     return tables, frames, rows
 
@@ -173,7 +163,7 @@ def main() -> None:
     parser.add_argument("--docs", type=Path, help="build the Data Docs into this folder and write nothing else")
     args = parser.parse_args()
     tables, frames, _ = reconciliation_tables()
-    missing = reconcile.missing_inputs(frames)
+    missing = cross_checks.missing_inputs(frames)
     if missing:
         raise InputError(missing)
     failing = validate_tables(tables, args.docs)

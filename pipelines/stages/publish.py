@@ -10,25 +10,22 @@ from __future__ import annotations
 import csv
 import json
 
-from pipelines.common import (
+from pipelines.harvest import ADDRESS_KEY, address, harvest_files
+from pipelines.lib.files import csv_bytes, json_bytes, sha256, write_atomic
+from pipelines.lib.package import (
     CHECK_RESOURCES,
     DESCRIPTOR,
     REPORT,
     ROOT,
     VALIDATION,
-    InputError,
-    csv_bytes,
     field_names,
-    json_bytes,
     load_json,
     package_metadata,
-    run,
-    sha256,
     staged_header,
     staged_path,
-    write_atomic,
 )
-from pipelines.harvest import ADDRESS_KEY, address, harvest_files
+from pipelines.lib.raw import InputError
+from pipelines.stages import run
 
 
 def published_table(name: str) -> bytes:

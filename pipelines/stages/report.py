@@ -25,7 +25,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.common import CHECKS, REPORT, ROOT, package_metadata, read_staged, run, staged_path, write_atomic
+from pipelines.lib.files import write_atomic
+from pipelines.lib.package import CHECKS, REPORT, ROOT, package_metadata, read_staged, staged_path
+from pipelines.sources import PARTIES
+from pipelines.stages import run
 
 FIGURES = REPORT / "figures"
 CHART_CACHE = ROOT / "build" / "report-cache"
@@ -53,7 +56,7 @@ def chart_key(tables: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-PARTY_ORDER = ["bbb", "cda", "cu", "d66", "denk", "fvd", "gl-pvda", "ja21", "nsc", "pvdd", "pvv", "sgp", "sp", "volt", "vvd"]
+PARTY_ORDER = [party.lower() for party in PARTIES]  # the party ids, in the order the matrices print them
 POSITION_COLOURS = {
     "threat": "#c0392b",
     "against": "#c0392b",

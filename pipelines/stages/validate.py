@@ -9,28 +9,17 @@ Every failure is reported against the raw file, line and field it came from.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 from frictionless import Report, Resource, Schema
 
-from pipelines.common import (
-    PROVENANCE,
-    ROOT,
-    VALIDATION,
-    InputError,
-    data_resource_names,
-    json_bytes,
-    read_rows,
-    read_staged,
-    rel,
-    run,
-    sha256,
-    staged_path,
-    table_schema,
-    where,
-    write_atomic,
-)
+from pipelines.lib import speed
+from pipelines.lib.files import json_bytes, read_rows, sha256, write_atomic
+from pipelines.lib.package import PROVENANCE, ROOT, VALIDATION, data_resource_names, read_staged, rel, staged_path, table_schema
+from pipelines.lib.raw import InputError, where
+from pipelines.stages import run
 
 PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}
 # tables staged by `tidy`, which carry provenance columns
@@ -90,8 +79,12 @@ def table_report(name: str, path: Path, schema: dict) -> Report:
     Table by table, as Package.validate() would, without its check of a package descriptor
     made of schemas that Schema.from_descriptor() checks here. tidy writes UTF-8: frictionless
     need not guess the encoding (chardet)."""
-    resource = Resource(path=rel(path), name=name, basepath=str(ROOT), encoding="utf-8", schema=Schema.from_descriptor(schema))
-    return resource.validate()
+
+    def validate() -> Report:
+        resource = Resource(path=rel(path), name=name, basepath=str(ROOT), encoding="utf-8", schema=Schema.from_descriptor(schema))
+        return resource.validate()
+
+    return speed.kept_report(Path(__file__), name, path, json.dumps(schema, sort_keys=True), validate)
 
 
 def structural_problems(
@@ -159,7 +152,7 @@ def semantic_problems(name: str, frames: dict[str, pd.DataFrame], rows: list[dic
     # structural_problems and typed_frame alone
     import pandera.pandas as pa
 
-    from pipelines import rules
+    from pipelines.rules import in_table as rules
 
     schema = rules.for_resource(name, table_schema(name))
     if schema is None:
@@ -182,7 +175,7 @@ def semantic_problems(name: str, frames: dict[str, pd.DataFrame], rows: list[dic
 
 
 def main() -> None:
-    from pipelines import rules
+    from pipelines.rules import in_table as rules
 
     names = data_resource_names()
     rows = {name: read_staged(name) for name in names}

@@ -20,7 +20,8 @@ import csv
 import io
 from urllib.parse import urlparse
 
-from pipelines.common import InputError, json_bytes
+from pipelines.lib.files import json_bytes
+from pipelines.lib.raw import InputError
 
 JSONLD_PATH = "metadata/dataset.jsonld"
 DCAT_PATH = "metadata/dcat-ap.ttl"

@@ -1,0 +1,117 @@
+"""Everything in the pipeline that is there only to be fast, in one place.
+
+Each trick changes no output, says why in one line, and has a name in TRICKS; `make bench`
+(scripts/bench.py) measures each one's gain by turning it off with
+PIPELINES_SLOW=<name>[,<name>...] and writes the figures to docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import importlib.util
+import os
+import sys
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+
+TRICKS = {
+    "collector": "no garbage collection while a stage imports its libraries; what they made is frozen after",
+    "fast_exit": "a stage process ends without Python's teardown of every object the libraries made",
+    "deferred_imports": "crosscheck does not import scipy.stats and altair, which great-expectations imports but never uses here",
+    "libyaml": "sidecars are parsed by libyaml's C parser instead of PyYAML's pure-Python one",
+    "chart_cache": "report copies a chart drawn before from the same code, libraries and tables instead of drawing it",
+    "kept_reports": "a process that validates many copies of the package (tests/stage_server.py) reuses frictionless' "
+    "report on a table that it validated before, byte for byte",
+}
+
+_SLOW = {name.strip() for name in os.environ.get("PIPELINES_SLOW", "").split(",") if name.strip()}
+unknown = _SLOW - TRICKS.keys()
+if unknown:
+    sys.exit(f"PIPELINES_SLOW: unknown trick(s) {sorted(unknown)}; the tricks are {sorted(TRICKS)}")
+
+
+def on(trick: str) -> bool:
+    """Whether a trick is used in this process (all are, unless PIPELINES_SLOW names it)."""
+    return trick not in _SLOW
+
+
+def stage_process() -> bool:
+    """Whether this process is a stage run as `python -m pipelines.stages.<stage>` (argv[0] is
+    '-m' while the package imports)."""
+    return sys.argv[:1] == ["-m"]
+
+
+def collector_off_for_imports() -> None:
+    """A stage process keeps what its imports make (pandas, great-expectations: 200,000 objects
+    and more) until it exits, so the collector's full passes over them during the imports are
+    wasted work. Called by pipelines/__init__.py, before any library is imported."""
+    if on("collector") and stage_process():
+        gc.disable()
+
+
+def collector_on_for_work() -> None:
+    """Freeze what the imports made and turn the collector back on: the Python docs' gc.freeze() idiom."""
+    if on("collector") and not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def exit_now(code: int) -> None:
+    """End a stage process: every file is written and closed, so Python's teardown of the
+    libraries' objects (0.4 s of each crosscheck run) is skipped."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if on("fast_exit"):
+        os._exit(code)
+    sys.exit(code)
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module until an attribute is first read, then imports the real one."""
+
+    def __getattr__(self, attribute: str) -> object:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attribute)
+
+
+def defer_import(*names: str) -> None:
+    """Import the named modules only when a library first uses them, not when it imports them.
+
+    importlib's LazyLoader cannot stand in for them: on Python 3.11 an `import` statement reads
+    the module's __spec__, which loads it. Whatever does use them gets the real module, loaded then."""
+    if not on("deferred_imports"):
+        return
+    for name in names:
+        if name not in sys.modules:
+            stand_in = _Deferred(name)
+            stand_in.__spec__ = importlib.util.find_spec(name)
+            sys.modules[name] = stand_in
+
+
+# yaml.safe_load's loader, with libyaml's parser where PyYAML has it: the same safe constructor
+# (no tags, no code).
+SAFE_YAML_LOADER = yaml.CSafeLoader if yaml.__with_libyaml__ and on("libyaml") else yaml.SafeLoader
+
+
+Report = TypeVar("Report")
+# frictionless' reports on staged tables by (validate's code, table, its bytes, its schema): a
+# report is a function of these alone. None (the default) keeps nothing; tests/stage_server.py
+# sets a dict that lives as long as it does, since a broken copy differs from the clean one in
+# one or two tables.
+KEPT_REPORTS: dict[tuple[bytes, str, bytes, str], object] | None = None
+
+
+def kept_report(code: Path, name: str, table: Path, schema: str, make: Callable[[], Report]) -> Report:
+    """The report `make()` gives, or the one it gave before on the same code, table and schema."""
+    if KEPT_REPORTS is None or not on("kept_reports"):
+        return make()
+    key = (code.read_bytes(), name, table.read_bytes(), schema)
+    if key not in KEPT_REPORTS:
+        KEPT_REPORTS[key] = make()
+    return KEPT_REPORTS[key]  # type: ignore[return-value]
