@@ -11,6 +11,7 @@ import gc
 import importlib
 import importlib.util
 import os
+import shutil
 import sys
 import types
 from collections.abc import Callable
@@ -115,3 +116,32 @@ def kept_report(code: Path, name: str, table: Path, schema: str, make: Callable[
     if key not in KEPT_REPORTS:
         KEPT_REPORTS[key] = make()
     return KEPT_REPORTS[key]  # type: ignore[return-value]
+
+
+# Charts kept between runs (not a DVC output: DVC neither tracks nor deletes it).
+DRAWINGS = Path(__file__).resolve().parent.parent.parent / "build" / "report-cache"
+
+
+def drawing(name: str, key: str, draw: Callable[[], bytes]) -> tuple[bytes, bool]:
+    """A drawing's bytes, and whether it was drawn: the one kept under `key` (a digest of all it
+    is drawn from) if there is one, else drawn and kept in place of the older ones of `name`."""
+    folder = DRAWINGS / name
+    kept = folder / key
+    if on("chart_cache") and kept.is_file():
+        return kept.read_bytes(), False
+    content = draw()
+    if on("chart_cache"):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.tmp"
+        temporary.write_bytes(content)
+        os.replace(temporary, kept)
+    return content, True
+
+
+def forget_drawings_except(names: set[str]) -> None:
+    """Remove what no drawing of the current code keeps (removed or renamed charts)."""
+    if DRAWINGS.is_dir():
+        for entry in DRAWINGS.iterdir():
+            if entry.name not in names:
+                shutil.rmtree(entry, ignore_errors=True)

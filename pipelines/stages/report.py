@@ -3,13 +3,12 @@
 Writes build/report/validation.md and build/report/figures/*.png; `publish` copies them to
 reports/. Charts are plain PNGs without timestamps, so the same data gives the same bytes.
 
-Rendering the charts is most of the stage's time, so each rendered chart is also kept in
-build/report-cache/ (not an output: DVC neither tracks nor deletes it), under a key made of
-everything it is drawn from: this module's code, the versions of matplotlib and pandas, and
-the staged tables it is drawn from (CHARTS lists them, and the chart is given those alone). A
-chart whose key is there is copied, not drawn again (and matplotlib is then not even
-imported): the same bytes, since the same code drew them from the same data. Any change of
-code, library or one of its tables is a new key, and the chart is drawn.
+Rendering the charts is most of the stage's time, so each chart is kept between runs
+(pipelines/lib/speed.py, `drawing`) under a key made of everything it is drawn from: this
+module's code, the versions of matplotlib and pandas, and the staged tables it is drawn from
+(CHARTS lists them, and the chart is given those alone). A chart whose key is kept is copied,
+not drawn again (and matplotlib is then not even imported): the same bytes, since the same code
+drew them from the same data. Any change of code, library or one of its tables is a new key.
 """
 
 from __future__ import annotations
@@ -25,13 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.lib import speed
 from pipelines.lib.files import write_atomic
 from pipelines.lib.package import CHECKS, REPORT, ROOT, package_metadata, read_staged, staged_path
 from pipelines.sources import PARTIES
 from pipelines.stages import run
 
 FIGURES = REPORT / "figures"
-CHART_CACHE = ROOT / "build" / "report-cache"
 # matplotlib, imported by pyplot() only when a chart is drawn
 plt = mdates = Patch = None
 
@@ -395,23 +394,15 @@ CHARTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, pd.DataFrame]], byt
 }
 
 
-def cache_folder(chart: str) -> Path:
-    return CHART_CACHE / chart.removesuffix(".png")
-
-
 def chart(name: str, tables: dict[str, pd.DataFrame]) -> tuple[bytes, bool]:
-    """A chart's bytes, from the cache when its key is there (else drawn and kept, in place of
-    the chart's older keys), and whether it was drawn."""
+    """A chart's bytes, and whether it was drawn (else it was kept from an earlier run)."""
     inputs, draw = CHARTS[name]
-    folder = cache_folder(name)
-    cached = folder / f"{chart_key(inputs)}.png"
-    if cached.is_file():
-        return cached.read_bytes(), False
-    pyplot()
-    content = draw({table: tables[table] for table in inputs})
-    shutil.rmtree(folder, ignore_errors=True)
-    write_atomic(cached, content)
-    return content, True
+
+    def drawn() -> bytes:
+        pyplot()
+        return draw({table: tables[table] for table in inputs})
+
+    return speed.drawing(name.removesuffix(".png"), f"{chart_key(inputs)}.png", drawn)
 
 
 def main() -> None:
@@ -421,10 +412,7 @@ def main() -> None:
     numbers(tables["fair_shares"], "stated_share_pct", "computed_share_pct")
     checks = tables["checks"]
     charts = {name: chart(name, tables) for name in CHARTS}
-    kept = {cache_folder(name) for name in CHARTS}
-    for entry in CHART_CACHE.iterdir():  # what no chart of this code keeps (older layouts, removed charts)
-        if entry not in kept:
-            shutil.rmtree(entry, ignore_errors=True)
+    speed.forget_drawings_except({name.removesuffix(".png") for name in CHARTS})
     figures = {name: content for name, (content, _) in charts.items()}
     drawn = sum(was_drawn for _, was_drawn in charts.values())
     text = markdown(checks, tables["discrepancies"], coverage(tables, checks), package_metadata()["version"])
