@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, edit, fails_cleanly, in_second_entries, line_of, set_cell
 
+from pipelines.lib.dutch_numbers import read_printed
 from pipelines.lib.stats import half_width
-from pipelines.sources.ipsos import parse_printed
 
 FOLDER = "data/raw/ipsos-io-2025-06-navo"
 
@@ -158,7 +158,7 @@ def test_wilson_reproduces_the_reports_margin_of_error() -> None:
     ],
 )
 def test_printed_values_are_read(printed: str, expected: tuple) -> None:
-    assert parse_printed(printed) == expected
+    assert read_printed(printed) == expected
 
 
 def published(name: str) -> list[dict[str, str]]:

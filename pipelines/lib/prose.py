@@ -4,7 +4,7 @@ resources it has a raw file for (`Document.prose_resources`); this module reads 
 
 Every row is checked against its own words before anything else: the quote contains the
 printed words, and the typed number is the number those words state (Dutch formats:
-'33.600' is 33600, '6,3 miljard' is 6.3, 'dertig' is 30).
+'33.600' is 33600, '6,3 miljard' is 6.3, 'dertig' is 30; read by pipelines.lib.dutch_numbers).
 """
 
 from __future__ import annotations
@@ -12,44 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from pipelines.lib.dutch_numbers import first_number, is_stated
 from pipelines.lib.package import RAW, raw_columns
 from pipelines.lib.raw import InputError, RawRow, StagedRow, read_raw_csv, staged
-
-NUMBER_WORDS = {
-    "één": 1,
-    "twee": 2,
-    "drie": 3,
-    "vier": 4,
-    "vijf": 5,
-    "zes": 6,
-    "zeven": 7,
-    "acht": 8,
-    "negen": 9,
-    "tien": 10,
-    "elf": 11,
-    "twaalf": 12,
-    "dertien": 13,
-    "veertien": 14,
-    "vijftien": 15,
-    "zestien": 16,
-    "twintig": 20,
-    "dertig": 30,
-    "veertig": 40,
-    "vijftig": 50,
-    "honderd": 100,
-    "helft": 50,  # 'de helft' in a percentage field: half is 50%
-}
-
-
-def dutch_number(printed: str) -> float | None:
-    """The first number in Dutch-formatted words: '33.600' is 33600, '6,3 miljard' is 6.3."""
-    match = re.search(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?", printed)
-    if match:
-        return float(match.group(0).replace(".", "").replace(",", "."))
-    for word in re.findall(r"[a-zé]+", printed.lower()):
-        if word in NUMBER_WORDS:
-            return float(NUMBER_WORDS[word])
-    return None
 
 
 def check_number(raw: RawRow, field: str, printed_field: str = "printed") -> str | None:
@@ -57,7 +22,7 @@ def check_number(raw: RawRow, field: str, printed_field: str = "printed") -> str
     typed, printed = raw.cells[field], raw.cells[printed_field]
     if typed and not re.fullmatch(r"\d+(\.\d+)?", typed):
         return f"{raw.file}, line {raw.line}, field '{field}': {typed!r} is not a plain number (write 6.3, not 6,3, 6.3% or 6.)"
-    stated = dutch_number(printed)
+    stated = first_number(printed)
     # 'een' is also the indefinite article: it counts as 1 only where 1 was typed ('een extra brigade')
     if stated is None and typed in ("1", "1.0") and re.match(r"(?i)een\b", printed):
         stated = 1.0
@@ -86,14 +51,6 @@ CONTEXT_NUMBERS = {
 }
 
 
-def spellings(value: float) -> set[str]:
-    whole = value.is_integer()
-    plain = f"{int(value)}" if whole else f"{value:g}"
-    dutch = f"{int(value):,}".replace(",", ".") if whole else plain.replace(".", ",")
-    words = {w for w, n in NUMBER_WORDS.items() if n == value}
-    return {plain, dutch, *words}
-
-
 def context_problems(raw: RawRow, resource: str) -> list[str]:
     text = (
         " ".join(
@@ -109,7 +66,7 @@ def context_problems(raw: RawRow, resource: str) -> list[str]:
             value = float(typed) if typed else None
         except ValueError:
             continue  # frictionless reports the type error with file, line and field
-        if value is not None and not any(re.search(rf"(?<![\d,.]){re.escape(s)}(?![\d]|,\d)", text) for s in spellings(value)):
+        if value is not None and not is_stated(value, text):
             problems.append(f"{raw.file}, line {raw.line}, field '{field}': {typed!r} is not stated in the row's quote, words or note")
     return problems
 

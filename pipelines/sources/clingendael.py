@@ -11,15 +11,14 @@ that settles it (cell_status from_text), or no position (cell_status lost).
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
 from pipelines.lib import excerpts
+from pipelines.lib.dutch_numbers import format_value, read_cell, read_printed
 from pipelines.lib.package import RAW, rel
 from pipelines.lib.raw import InputError, RawRow, StagedRow, load_yaml, read_raw_csv, read_table, staged
 from pipelines.lib.second_entry import check, compare
 from pipelines.sources import PARTIES, CheckRow, Document, Staged, staged_together
-from pipelines.sources.ipsos import fmt, parse_printed
 
 SOURCE_ID = "clingendael-2025-10-kantelpunt"
 FOLDER = RAW / SOURCE_ID
@@ -146,11 +145,11 @@ def fiscal(raw: RawRow, party: str, spec: dict, locator: str, problems: list[str
     printed = raw.cells[party]
     value, status = "", "not_costed_by_cpb"
     if printed:
-        match = re.fullmatch(r"(\d+(?:,\d+)?)%", printed)
-        if not match:
+        digits = read_cell(printed)  # '49,0%' is published as 49.0: the precision printed
+        if digits is None:
             problems.append(f"{raw.file}, line {raw.line}, field '{party}': {printed!r} is not a percentage like 49,6%")
         else:
-            value, status = match.group(1).replace(",", "."), "reported"
+            value, status = digits, "reported"
     return staged(
         raw,
         party,
@@ -200,7 +199,7 @@ def text_projections() -> list[dict]:
     out, problems = [], []
     for raw in read_raw_csv(FOLDER / "projections_text.csv", columns):
         try:
-            value, comparator, _ = parse_printed(raw.cells["printed"])
+            value, comparator, _ = read_printed(raw.cells["printed"])
         except ValueError as error:
             problems.append(f"{raw.file}, line {raw.line}, field 'printed': {error}")
             continue
@@ -214,7 +213,7 @@ def text_projections() -> list[dict]:
                 party_id="",
                 indicator=raw.cells["indicator"],
                 year=raw.cells["year"],
-                value=fmt(value),
+                value=format_value(value),
                 unit="pct_gdp",
                 value_status="reported",
                 printed=raw.cells["printed"],

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import re
 
-from pipelines.lib import excerpts, prose
+from pipelines.lib import dutch_numbers, excerpts, prose
+from pipelines.lib.dutch_numbers import format_value, read_cell
 from pipelines.lib.package import RAW, raw_columns, read_staged, rel
 from pipelines.lib.raw import InputError, RawRow, StagedRow, load_yaml, read_raw_csv, read_table, staged
 from pipelines.lib.second_entry import check, compare, squash
@@ -32,44 +33,6 @@ TABLES = {
 # the wave of the survey the report is about (its method section names it, not a table)
 THIS_SURVEY = "2025-06b"
 
-# Dutch verbal quantities as the report prints them, read as percentages.
-FRACTIONS = {
-    "een kwart": 25.0,
-    "de helft": 50.0,
-    "een derde": 100 / 3,
-    "een vijfde": 20.0,
-    "een op vijf": 20.0,
-    "twee op vijf": 40.0,
-    "drie op tien": 30.0,
-    "vier op tien": 40.0,
-    "zeven op de tien": 70.0,
-}
-ORDINALS = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5}
-HEDGES = {"circa": "approx", "rond": "approx", "ongeveer": "approx", "ruim": "gt", "bijna": "lt", "meer dan": "gt", "minder dan": "lt"}
-
-
-def parse_printed(printed: str) -> tuple[float, str, bool]:
-    """(value, comparator, approximate) of a number as the prose prints it; ValueError if unreadable."""
-    text = printed.strip().lower().replace("é", "e")
-    comparator, approximate = "eq", False
-    for hedge, relation in HEDGES.items():
-        if text.startswith(hedge + " "):
-            text, comparator, approximate = text[len(hedge) + 1 :], relation, True
-    number = re.fullmatch(r"(\d+(?:,\d+)?)\s*(%|procent)", text)
-    if number:
-        return float(number.group(1).replace(",", ".")), comparator, approximate
-    if text in FRACTIONS:
-        return FRACTIONS[text], "approx" if comparator == "eq" else comparator, True
-    if text in ORDINALS:
-        return float(ORDINALS[text]), "rank", False
-    raise ValueError(f"cannot read {printed!r} as a number (expected e.g. '42%', '31 procent', 'een op vijf', 'vierde')")
-
-
-def fmt(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
 
 def result(raw: RawRow, column: str, *, value: float | None, base_n: int | None, **fields: object) -> dict[str, str]:
     """A poll_results row; confidence bounds wherever the value is exact and its base n known."""
@@ -80,7 +43,7 @@ def result(raw: RawRow, column: str, *, value: float | None, base_n: int | None,
     return staged(
         raw,
         column,
-        value_pct=fmt(value),
+        value_pct=format_value(value),
         base_n=base_n,
         ci95_low_pct="" if low is None else f"{low:.1f}",
         ci95_high_pct="" if high is None else f"{high:.1f}",
@@ -114,7 +77,6 @@ def table_results(stem: str) -> tuple[list[StagedRow], CheckRow]:
     ]
     problems = excerpts.compare(excerpt, name, [spec.get("printed_as", column) for column, spec in columns.items()], printed)
     problems += excerpts.verify_source(excerpt, SOURCE_ID)
-    pattern = r"\d+%" if meta["values"] == "percent" else r"\d+"
     out = []
     for raw in raw_rows:
         label = raw.cells["row"]
@@ -131,8 +93,8 @@ def table_results(stem: str) -> tuple[list[StagedRow], CheckRow]:
                 status = "not_asked"
             elif cell == "-":
                 status = "not_applicable"
-            elif re.fullmatch(pattern, cell):
-                value = float(cell.rstrip("%"))
+            elif (digits := read_cell(cell, percent=meta["values"] == "percent", decimals=False)) is not None:
+                value = float(digits)
             else:
                 problems.append(
                     f"{name}, line {raw.line}, field '{column}': {cell!r} is not a "
@@ -143,8 +105,8 @@ def table_results(stem: str) -> tuple[list[StagedRow], CheckRow]:
             notes = [n for n in (spec.get("note"), row_meta.get("note")) if n]
             if spec.get("base_share_column"):
                 share = raw.cells[spec["base_share_column"]]
-                if share.endswith("%"):
-                    base_n = round(base_n * float(share[:-1]) / 100)
+                if (known := read_cell(share, decimals=False)) is not None:  # a cell of its own column, checked as such
+                    base_n = round(base_n * float(known) / 100)
                     notes.append(f"Base n {base_n} derived as round(2253 x {share} who know the politician).")
                 else:
                     base_n = None
@@ -200,7 +162,7 @@ def read_printed(raw: RawRow, problems: list[str]) -> tuple[float, str, bool] | 
     if cells["printed"].lower() not in cells["quote"].lower():
         problems.append(f"{raw.file}, line {raw.line}, field 'quote': does not contain the printed value {cells['printed']!r}")
     try:
-        return parse_printed(cells["printed"])
+        return dutch_numbers.read_printed(cells["printed"])
     except ValueError as error:
         problems.append(f"{raw.file}, line {raw.line}, field 'printed': {error}")
         return None
@@ -318,7 +280,7 @@ def claims() -> list[dict[str, str]]:
                 locator=cells["locator"],
                 quote=cells["quote"],
                 printed=cells["printed"],
-                claimed_value=fmt(value),
+                claimed_value=format_value(value),
                 claimed_parties="",
                 comparator=comparator,
                 approximate=bool_text(approximate),
