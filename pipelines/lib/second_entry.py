@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.lib.dutch_numbers import numbers_in
 from pipelines.lib.package import RAW, read_staged, rel
 from pipelines.lib.raw import InputError, read_raw_csv, read_table
 
@@ -59,11 +60,6 @@ def squash(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("**", "").split()).lower()
 
 
-def numbers(text: str) -> set[str]:
-    found = {m.replace(".", "").replace(",", ".") for m in re.findall(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?", text)}
-    return {n.rstrip("0").rstrip(".") if "." in n else n for n in found}
-
-
 def overlaps(a: str, b: str) -> bool:
     return a in b or b in a or (len(a) > 30 and a[:30] in b) or (len(b) > 30 and b[:30] in a) or (len(a) > 30 and a[-30:] in b)
 
@@ -93,7 +89,7 @@ def prose_figures(source_id: str) -> tuple[list[dict], list[str]]:
         if row.get(q)
     ]
     ours += left_out(source_id)
-    ours = [(q, text, numbers(text)) for q, text in ours]  # compared with every figure: parsed once
+    ours = [(q, text, numbers_in(text, as_text=True)) for q, text in ours]  # compared with every figure: parsed once
     for path in sorted((RAW / source_id).glob("second_transcription_*.csv")):
         found, compared = [], 0
         extraction = read_table(path)
@@ -106,7 +102,7 @@ def prose_figures(source_id: str) -> tuple[list[dict], list[str]]:
             compared += 1
             # the text layer glues footnote numbers to a sentence's full stop ('Roemenië.313')
             quote = re.sub(r"\.\d{1,3}$", ".", squash(figure.cells["quote"]))
-            wanted = numbers(figure.cells["printed"]) or {squash(figure.cells["printed"])}
+            wanted = numbers_in(figure.cells["printed"], as_text=True) or {squash(figure.cells["printed"])}
             if not any(overlaps(quote, q) and (wanted & found_in or any(w in text for w in wanted)) for q, text, found_in in ours):
                 found.append(
                     f"{figure.file}, line {figure.line}, field 'printed': {figure.cells['printed']!r} ({figure.cells['quote'][:60]!r}) "

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
+from pipelines.lib.dutch_numbers import numbers_in
 from pipelines.lib.package import table_schema
 
 
@@ -40,32 +41,23 @@ def both_or_neither(a: pd.Series, b: pd.Series) -> pd.Series:
     return a.isna() == b.isna()
 
 
-# A number as prose writes it: thousands grouped by '.' (Dutch) or ',' (English), decimals after
-# a comma or a point; '2.253', '2,253' and '2253' are one number, as are '3,5' and '3.5'.
-NUMBER = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?![.,]?\d)|\d+(?:[.,]\d+)?")
 NOT_VALUES = {"note", "notes", "raw_file", "raw_line", "raw_column"}
 
 
-# References to parts of a document are not figures: '§2.3', 'Tabel 2.1', 'footnote 318'.
-REFERENCE = re.compile(r"§\s*[\d.]+|\b(?:Tabel|Table|Figuur|Figure|footnotes?|fn)\s+\d+(?:\.\d+)*", re.I)
-
-
-def numbers_in(text: str) -> set[float]:
-    out = set()
-    for match in NUMBER.finditer(REFERENCE.sub(" ", text)):
-        token = match.group(0)
-        token = token.replace(match.group(1), "") if match.group(1) else token.replace(",", ".")
-        out.add(float(token))
-    return out
-
-
 def description_numbers_are_stated(df: pd.DataFrame) -> pd.Series:
-    """Every number in description_en occurs in the row's quotes or values (not in its notes)."""
+    """Every number in description_en occurs in the row's quotes or values (not in its notes).
+
+    The English description and the Dutch quotes write numbers either way: thousands grouped by
+    '.' or ',', decimals after a comma or a point ('2.253', '2,253' and '2253' are one number, as
+    are '3,5' and '3.5'); references to parts of a document ('§2.3', 'Tabel 2.1') are not figures."""
     values = [c for c in df.columns if c not in NOT_VALUES and c != "description_en"]
 
+    def figures(text: str) -> set[float]:
+        return numbers_in(text, thousands=".,", skip_references=True)
+
     def stated(row) -> bool:
-        told = numbers_in(str(row["description_en"])) if pd.notna(row["description_en"]) else set()
-        known = set().union(*(numbers_in(str(row[c])) for c in values if pd.notna(row[c])))
+        told = figures(str(row["description_en"])) if pd.notna(row["description_en"]) else set()
+        known = set().union(*(figures(str(row[c])) for c in values if pd.notna(row[c])))
         return told <= known
 
     return df.apply(stated, axis=1) if len(df) else pd.Series(dtype=bool)

@@ -10,10 +10,9 @@ are in text_values.csv with their quote.
 from __future__ import annotations
 
 import json
-import re
 
 from pipelines.lib import dutch_numbers, excerpts, prose
-from pipelines.lib.dutch_numbers import format_value, read_cell
+from pipelines.lib.dutch_numbers import first_number, format_value, read_cell
 from pipelines.lib.package import RAW, raw_columns, read_staged, rel
 from pipelines.lib.raw import InputError, RawRow, StagedRow, load_yaml, read_raw_csv, read_table, staged
 from pipelines.lib.second_entry import check, compare, squash
@@ -357,8 +356,9 @@ def second_entry_prose() -> tuple[list[dict], list[str]]:
         compared += 1
         quote = squash(theirs.cells["quote"])
         value = theirs.cells["value"]
-        match = re.match(r"\d+(?:[.,]\d+)*", value.strip())
-        values = {match.group(0).replace(".", "").replace(",", ".") if match else squash(value), squash(value)}
+        # the second transcriber's value: its leading number ('2.253', '2,2', '13 juni'), with either thousands mark
+        number = first_number(value.strip(), thousands=".,", anchored=True, words=False, as_text=True)
+        values = {number if number is not None else squash(value), squash(value)}
         if not any((q in quote or quote in q or quote[:15] in q) and any(v in printed or v in q for v in values) for printed, q in ours):
             found.append(
                 f"{theirs.file}, line {theirs.line}, field 'value': {value!r} ({theirs.cells['quote'][:60]!r}) is in no staged row "
