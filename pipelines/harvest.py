@@ -56,8 +56,9 @@ def release_file(descriptor: dict, suffix: str) -> str:
     return f"{descriptor['name']}-{descriptor['version']}{suffix}"
 
 
-def download_url(base: str, file: str) -> str | None:
-    return f"{base}/{file}" if base else None
+def download_url(base: str, file: str) -> str:
+    """A release file's address under the package's address (only once it has one)."""
+    return f"{base}/{file}"
 
 
 def publication_years(sources_csv: bytes) -> tuple[str, str]:

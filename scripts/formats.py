@@ -106,7 +106,8 @@ def typed_rows(package: Package, name: str) -> list[Row]:
     resource = package.get_resource(name).to_copy()
     # validated_package checked the foreign keys; reading them again would reread every referenced table
     resource.schema.foreign_keys = []
-    return [{key: float(value) if isinstance(value, Decimal) else value for key, value in row.items()} for row in resource.read_rows()]
+    rows = resource.read_rows()  # type: ignore[attr-defined]  # a TableResource; frictionless' stubs name the base class
+    return [{key: float(value) if isinstance(value, Decimal) else value for key, value in row.items()} for row in rows]
 
 
 Tables = dict[str, list[Row]]

@@ -77,7 +77,10 @@ def load(root: Path = ROOT) -> list[dict]:
 
 
 def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in SEMVER.match(version).groups())
+    match = SEMVER.match(version)
+    if match is None:
+        raise ValueError(f"{version!r} is not a version like 2.2.0")
+    return tuple(int(part) for part in match.groups())
 
 
 def published_files(read, descriptor: dict) -> dict[str, dict]:
@@ -411,7 +414,8 @@ def rows_of(content: bytes) -> tuple[list[str], list[dict]]:
 
 def declared_changes(old: str, new: str, root: Path = ROOT) -> tuple[dict, list[dict]]:
     """Column renames and key changes declared by the versions after `old` up to `new`."""
-    renamed, rekeyed = {}, []
+    renamed: dict[str, dict[str, str]] = {}
+    rekeyed: list[dict] = []
     entries = load(root)
     names = [e["version"] for e in entries]
     start = names.index(old) + 1 if old in names else 0

@@ -134,7 +134,7 @@ def check() -> tuple[str, formats.Package]:
         package = formats.validated_package(ROOT / "datapackage.json")
     except formats.FormatsError as error:
         problems.append(str(error))
-    if problems:
+    if problems or package is None:
         raise ReleaseError("\n".join(problems))
     return found["datapackage.json"], package
 

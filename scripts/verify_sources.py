@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QUOTE_COLUMNS = ("quote", "evidence_quote", "inputs_quote", "left_quote", "right_quote", "reuse_terms_quote")
 # Text typed as printed, by resource or raw file name: {column: condition on the row}.
-AS_PRINTED = {
+AS_PRINTED: dict[str, dict[str, tuple[str, str] | None]] = {
     "poll_questions": {"text_nl": None, "base_description": None},
     "poll_waves": {"label_as_printed": None},
     "sources": {"title": ("title_as_printed", "true")},
@@ -214,7 +214,7 @@ def find_spans(doc: Document, locator: str, names: set[str]) -> list[tuple[int, 
 
 def is_child(folded: str, key: str) -> bool:
     match = NUMBERED.match(folded)
-    return bool(match) and match.group(1).startswith(key + ".")
+    return match is not None and match.group(1).startswith(key + ".")
 
 
 # ---- what is checked ----------------------------------------------------------------------
@@ -273,11 +273,15 @@ def quoted_items(root: Path, sources: set[str]) -> list[Item]:
 
 
 def excerpt_problems(root: Path, texts: dict[str, str]) -> tuple[Counter, list[str]]:
-    counts, problems = Counter(), []
+    counts: Counter[str] = Counter()
+    problems: list[str] = []
     for path in sorted((root / "data" / "raw").rglob("*.excerpt.txt")):
         relative = path.relative_to(root).as_posix()
         lines = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
-        header = dict(re.fullmatch(r"# (\w+): (\S+)", line.strip()).groups() for line in lines[:3])
+        header: dict[str, str] = {}
+        for line in lines[:3]:
+            if match := re.fullmatch(r"# (\w+): (\S+)", line.strip()):
+                header[match.group(1)] = match.group(2)
         source_id, first = header["source_id"], int(header["lines"].split("-")[0])
         body = lines[3:]
         if body and body[-1] == "":

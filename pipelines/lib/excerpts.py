@@ -43,7 +43,7 @@ def read_excerpt(path: Path) -> Excerpt:
     except UnicodeDecodeError as exc:
         raise InputError([f"{name}, byte {exc.start}: not valid UTF-8 ({exc.reason})"]) from None
     lines = text.split("\n")
-    header = {}
+    header: dict[str, str] = {}
     for line in lines[:3]:
         match = re.fullmatch(r"# (source_id|text_layer_sha256|lines): (\S+)", line.strip())
         if not match:

@@ -80,7 +80,7 @@ def prose_figures(source_id: str) -> tuple[list[dict], list[str]]:
     listed with a reason in its left_out.csv."""
     staged = {name: read_staged(name) for name in PROSE_RESOURCES}
     checks, problems = [], []
-    ours = [
+    texts = [
         (squash(row[q]), squash(" ".join(row.values())))
         for name in PROSE_RESOURCES
         for row in staged[name]
@@ -88,8 +88,8 @@ def prose_figures(source_id: str) -> tuple[list[dict], list[str]]:
         for q in ("quote", "inputs_quote")
         if row.get(q)
     ]
-    ours += left_out(source_id)
-    ours = [(q, text, numbers_in(text, as_text=True)) for q, text in ours]  # compared with every figure: parsed once
+    texts += left_out(source_id)
+    ours = [(q, text, numbers_in(text, as_text=True)) for q, text in texts]  # compared with every figure: parsed once
     for path in sorted((RAW / source_id).glob("second_transcription_*.csv")):
         found, compared = [], 0
         extraction = read_table(path)

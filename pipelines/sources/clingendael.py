@@ -378,8 +378,9 @@ def adjudicate() -> tuple[dict[tuple, tuple[Reading, str]], list[dict], list[str
     agreed = resolved = 0
     for key in sorted(first.keys() | second.keys()):
         a, b = first.get(key), second.get(key)
-        if not (a and b):
+        if a is None or b is None:
             one = a or b
+            assert one is not None  # the key is in one of them
             problems.append(f"{one.row.file}, line {one.row.line}: cell {key} is read in one reading only")
             continue
         if a.position == b.position:

@@ -37,7 +37,7 @@ def result(raw: RawRow, column: str, *, value: float | None, base_n: int | None,
     """A poll_results row; confidence bounds wherever the value is exact and its base n known."""
     low = high = None
     exact = value is not None and fields.get("comparator") == "eq" and fields.get("approximate") == "false"
-    if exact and base_n:
+    if value is not None and exact and base_n:
         low, high = wilson(value, base_n)
     return staged(
         raw,
@@ -100,11 +100,11 @@ def table_results(stem: str) -> tuple[list[StagedRow], CheckRow]:
                     f"{'percentage like 42%' if meta['values'] == 'percent' else 'whole number'}, '*' or '-'"
                 )
                 continue
-            base_n = spec.get("base_n")
+            base_n: int | None = spec.get("base_n")
             notes = [n for n in (spec.get("note"), row_meta.get("note")) if n]
             if spec.get("base_share_column"):
                 share = raw.cells[spec["base_share_column"]]
-                if (known := read_cell(share, decimals=False)) is not None:  # a cell of its own column, checked as such
+                if base_n is not None and (known := read_cell(share, decimals=False)) is not None:  # its own column is checked as such
                     base_n = round(base_n * float(known) / 100)
                     notes.append(f"Base n {base_n} derived as round(2253 x {share} who know the politician).")
                 else:
@@ -171,7 +171,8 @@ def text_results() -> list[dict[str, str]]:
     path = FOLDER / "text_values.csv"
     columns = ["question_id", "wave", "respondent_group", "item", "item_en", "answer", "answer_en", "printed", "locator", "quote", "note"]
     bases = {raw.cells["question_id"]: raw.cells["base_n"] for raw in read_raw_csv(FOLDER / "questions.csv", raw_columns("poll_questions"))}
-    out, problems = [], []
+    out: list[StagedRow] = []
+    problems: list[str] = []
     for raw in read_raw_csv(path, columns):
         cells = raw.cells
         reading = read_printed(raw, problems)
@@ -262,7 +263,8 @@ def claims() -> list[dict[str, str]]:
         "discrepancy_id",
         "note",
     ]
-    out, problems = [], []
+    out: list[StagedRow] = []
+    problems: list[str] = []
     for raw in read_raw_csv(FOLDER / "claims.csv", columns):
         cells = raw.cells
         reading = read_printed(raw, problems)

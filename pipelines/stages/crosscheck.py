@@ -110,7 +110,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], docs: Path | None = None) -
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
         suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
         definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite)))
-    actions = []
+    actions: list = []  # great-expectations' ValidationAction subclasses
     if docs is not None:
         context.add_data_docs_site(
             site_name="local",

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -31,8 +32,10 @@ from pipelines.sources import PARTIES
 from pipelines.stages import run
 
 FIGURES = REPORT / "figures"
-# matplotlib, imported by pyplot() only when a chart is drawn
-plt = mdates = Patch = None
+# matplotlib, imported by pyplot() only when a chart is drawn (typed Any: bound at run time)
+plt: Any = None
+mdates: Any = None
+Patch: Any = None
 
 
 def pyplot() -> None:
@@ -78,7 +81,7 @@ def numbers(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
-def png(figure: plt.Figure) -> bytes:
+def png(figure: Any) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     plt.close(figure)
@@ -277,7 +280,7 @@ def spending_norms(norms: pd.DataFrame) -> bytes:
     return png(figure)
 
 
-def markdown(checks: pd.DataFrame, discrepancies: pd.DataFrame, coverage: list[tuple[str, ...]], version: str) -> str:
+def markdown(checks: pd.DataFrame, discrepancies: pd.DataFrame, coverage: list[tuple[str, str, str, str, str, str]], version: str) -> str:
     kinds = ["excerpt", "structure", "in_table", "claim", "derived", "consistency"]
     statuses = ["pass", "known_discrepancy", "fail"]
     counts = Counter(zip(checks.kind, checks.status))
@@ -344,11 +347,11 @@ def markdown(checks: pd.DataFrame, discrepancies: pd.DataFrame, coverage: list[t
     return "\n".join(out)
 
 
-def coverage(tables: dict[str, pd.DataFrame], checks: pd.DataFrame) -> list[tuple[str, ...]]:
-    excerpt_cells = Counter()
+def coverage(tables: dict[str, pd.DataFrame], checks: pd.DataFrame) -> list[tuple[str, str, str, str, str, str]]:
+    excerpt_cells: Counter[str] = Counter()
     for c in checks[checks.kind == "excerpt"].itertuples():
         excerpt_cells[c.source_id] += int(str(c.observed).split()[0])
-    second = Counter()
+    second: Counter[str] = Counter()
     for path in sorted((ROOT / "data" / "raw").glob("*/second_*.csv")):
         second[path.parent.name] += len(pd.read_csv(path, dtype="str"))
     out = []

@@ -8,13 +8,15 @@ by its module in pipelines/sources/ (the registry lists them).
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
+from collections.abc import Callable
 
 from pipelines.lib import prose
 from pipelines.lib.files import csv_bytes, write_atomic
 from pipelines.lib.package import STAGING, data_resource_names, raw_columns, staged_header, staged_path
-from pipelines.lib.raw import InputError, copied, read_raw_csv
+from pipelines.lib.raw import InputError, StagedRow, copied, read_raw_csv
 from pipelines.sources import Document, Staged, staged_together
 from pipelines.sources.registry import DOCUMENTS, REFERENCE
 from pipelines.stages import run
@@ -28,15 +30,16 @@ def discrepancies(document: Document) -> list[dict[str, str]]:
 
 def document_tables(document: Document) -> Staged:
     """Everything a document contributes: its own tables, its prose resources, its discrepancies."""
-    parts = [("", document.build)] if document.build else []
-    parts += [(name, lambda name=name: prose.rows(document.source_id, name)) for name in document.prose_resources]
-    parts += [("discrepancies", lambda: discrepancies(document))]
+    parts: list[tuple[str, Callable[[], list[StagedRow] | Staged]]] = [("", document.build)] if document.build else []
+    parts += [(name, functools.partial(prose.rows, document.source_id, name)) for name in document.prose_resources]
+    parts += [("discrepancies", functools.partial(discrepancies, document))]
     return staged_together(*parts)
 
 
 def main() -> None:
     staged, problems = Staged(), []
-    for build in [REFERENCE, *(lambda document=document: document_tables(document) for document in DOCUMENTS)]:
+    builders: list[Callable[[], Staged]] = [REFERENCE, *(functools.partial(document_tables, document) for document in DOCUMENTS)]
+    for build in builders:
         try:
             staged.merge(build())
         except InputError as error:

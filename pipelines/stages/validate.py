@@ -119,7 +119,7 @@ def structural_problems(
                 message = f"{where(row, field)}: duplicate key {[row[k] for k in key]}, already on line {first['raw_line']}"
             elif error.type == "type-error":
                 kind = error.note.split('"')[1].split("/")[0] if '"' in error.note else error.note
-                message = f"{where(row, field)}: {error.cell!r} is not a valid {kind}"
+                message = f"{where(row, field)}: {getattr(error, 'cell', '')!r} is not a valid {kind}"
             elif hasattr(error, "cell"):
                 value = repr(error.cell) if error.cell else "an empty value"
                 message = f"{where(row, field)}: {value} violates {error.note}"
