@@ -14,6 +14,7 @@ import pandera.pandas as pa
 
 from pipelines.lib.dutch_numbers import numbers_in
 from pipelines.lib.package import table_schema
+from pipelines.sources import PARTIES
 
 
 def slug(name: str) -> str:
@@ -187,11 +188,11 @@ LEGENDS = {
     "finances": {"for", "unclear_or_not_mentioned", "against", "mentioned", "not_costed_by_cpb"},
     "societal_resilience": {"for", "unclear_or_not_mentioned", "against"},
 }
-PARTY_COUNT = 15
+PARTY_COUNT = len(PARTIES)  # the matrices print a column for every party
 
 PARTY_POSITIONS = [
     row_rule(
-        "every item of a matrix has exactly one cell for each of the 15 parties",
+        f"every item of a matrix has exactly one cell for each of the {PARTY_COUNT} parties",
         ("party_id",),
         lambda df: (
             df.groupby(["table_id", "item"]).party_id.transform("nunique").eq(PARTY_COUNT)
