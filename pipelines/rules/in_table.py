@@ -14,7 +14,7 @@ import pandera.pandas as pa
 
 from pipelines.lib.dutch_numbers import numbers_in
 from pipelines.lib.package import table_schema
-from pipelines.sources import PARTIES
+from pipelines.sources import PARTIES as PRINTED_PARTIES
 
 
 def slug(name: str) -> str:
@@ -188,7 +188,7 @@ LEGENDS = {
     "finances": {"for", "unclear_or_not_mentioned", "against", "mentioned", "not_costed_by_cpb"},
     "societal_resilience": {"for", "unclear_or_not_mentioned", "against"},
 }
-PARTY_COUNT = len(PARTIES)  # the matrices print a column for every party
+PARTY_COUNT = len(PRINTED_PARTIES)  # the matrices print a column for every party
 
 PARTY_POSITIONS = [
     row_rule(

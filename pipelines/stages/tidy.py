@@ -3,7 +3,8 @@
 Nothing here is published: `validate` checks the staged tables and `publish` copies them to
 data/ only when every check passed. Each staged row keeps the raw file, line and column it came
 from so that a failing check can say where to fix it. What each document contributes is said
-by its module in pipelines/sources/ (the registry lists them).
+by its module in pipelines/sources/ (the registry lists them); a folder of data/raw/ that no
+registered document reads stops it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from collections.abc import Callable
 
 from pipelines.lib import prose
 from pipelines.lib.files import csv_bytes, write_atomic
-from pipelines.lib.package import STAGING, data_resource_names, raw_columns, staged_header, staged_path
+from pipelines.lib.package import RAW, STAGING, data_resource_names, raw_columns, rel, staged_header, staged_path
 from pipelines.lib.raw import InputError, StagedRow, copied, read_raw_csv
 from pipelines.sources import Document, Staged, staged_together
+from pipelines.sources.reference import SOURCES
 from pipelines.sources.registry import DOCUMENTS, REFERENCE
 from pipelines.stages import run
 
@@ -36,8 +38,19 @@ def document_tables(document: Document) -> Staged:
     return staged_together(*parts)
 
 
+def unregistered_folders() -> list[str]:
+    """A raw folder that no document of the registry reads would be left out without a word."""
+    read = {document.folder for document in DOCUMENTS} | {SOURCES.parent}
+    return [
+        f"{rel(folder)}/: no document in pipelines/sources/registry.py reads this folder; "
+        'add its module\'s DOCUMENT to DOCUMENTS there (CONTRIBUTING.md, "Add a document")'
+        for folder in sorted(RAW.iterdir())
+        if folder.is_dir() and folder not in read
+    ]
+
+
 def main() -> None:
-    staged, problems = Staged(), []
+    staged, problems = Staged(), unregistered_folders()
     builders: list[Callable[[], Staged]] = [REFERENCE, *(functools.partial(document_tables, document) for document in DOCUMENTS)]
     for build in builders:
         try:
