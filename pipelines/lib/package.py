@@ -20,7 +20,7 @@ REPORT = ROOT / "build" / "report"
 DESCRIPTOR = ROOT / "datapackage.json"
 
 # Staged tables carry these columns so that any later check can name the raw cell a row
-# came from; `publish` drops them.
+# came from; `publish` keeps those that a resource's schema lists.
 PROVENANCE = ("raw_file", "raw_line", "raw_column")
 
 # Resources that later stages make from the checks themselves, not from raw files.

@@ -7,7 +7,7 @@ decide which claims, derived figures and repeated facts agree; the register of d
 pipeline. Every executed check of every stage becomes a row of build/checks.csv (the
 `checks` resource).
 
-`python -m pipelines.crosscheck --docs DIR` only builds the great-expectations Data Docs.
+`python -m pipelines.stages.crosscheck --docs DIR` only builds the great-expectations Data Docs.
 """
 
 from __future__ import annotations
