@@ -22,9 +22,8 @@ import yaml
 
 TRICKS = {
     "collector": "no garbage collection while a stage imports its libraries; what they made is frozen after",
-    "fast_exit": "a stage process ends without Python's teardown of every object the libraries made",
     "deferred_imports": "crosscheck does not import scipy.stats and altair, which great-expectations imports but never uses here",
-    "libyaml": "sidecars are parsed by libyaml's C parser instead of PyYAML's pure-Python one",
+    "libyaml": "sidecars are parsed by libyaml's C parser instead of PyYAML's pure-Python one (tidy runs for every mutant)",
     "chart_cache": "report copies a chart drawn before from the same code, libraries and tables instead of drawing it",
     "kept_reports": "a process that validates many copies of the package (tests/stage_server.py) reuses frictionless' "
     "report on a table that it validated before, byte for byte",
@@ -60,16 +59,6 @@ def collector_on_for_work() -> None:
     if on("collector") and not gc.isenabled():
         gc.freeze()
         gc.enable()
-
-
-def exit_now(code: int) -> None:
-    """End a stage process: every file is written and closed, so Python's teardown of the
-    libraries' objects (0.4 s of each crosscheck run) is skipped."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if on("fast_exit"):
-        os._exit(code)
-    sys.exit(code)
 
 
 class _Deferred(types.ModuleType):

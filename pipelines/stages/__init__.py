@@ -14,15 +14,10 @@ MAX_SHOWN = 60
 
 
 def run(stage: Callable[[], None]) -> None:
-    """Run a stage's work; bad input ends it with one line per problem and exit status 1.
-
-    Run as `python -m pipelines.stages.<stage>` (the stage is __main__), the process then ends
-    at once (speed.exit_now). Called by another program (tests/stage_server.py), it returns or
-    raises SystemExit."""
-    main = getattr(stage, "__module__", None) == "__main__"
-    if main:
+    """Run a stage's work; bad input ends it with one line per problem and exit status 1
+    (SystemExit, so that tests/stage_server.py, which calls it in-process, sees the same)."""
+    if getattr(stage, "__module__", None) == "__main__":  # run as python -m pipelines.stages.<stage>
         speed.collector_on_for_work()
-    code = 0
     try:
         stage()
     except InputError as error:
@@ -31,8 +26,4 @@ def run(stage: Callable[[], None]) -> None:
             print(f"  {problem}", file=sys.stderr)
         if len(error.problems) > MAX_SHOWN:
             print(f"  ... and {len(error.problems) - MAX_SHOWN} more", file=sys.stderr)
-        code = 1
-    if main:
-        speed.exit_now(code)
-    if code:
-        sys.exit(code)
+        sys.exit(1)
