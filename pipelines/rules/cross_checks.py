@@ -110,62 +110,66 @@ def selected(table: pd.DataFrame, key: dict) -> pd.DataFrame | None:
     return table.loc[mask]
 
 
-def poll_values(results: pd.DataFrame) -> dict[tuple[str, ...], object]:
+def poll_values(results: pd.DataFrame) -> dict[tuple[str, ...], float]:
     """value_pct by KEY, of the first row with that key (what a claim restates); looked up for
     every claim, so made once. A row with a missing key cell matches no claim."""
-    values: dict[tuple[str, ...], object] = {}
+    values: dict[tuple[str, ...], float] = {}
     for *key, value in results[[*KEY, "value_pct"]].itertuples(index=False):
         if not any(pd.isna(cell) for cell in key):
             values.setdefault(tuple(key), value)
     return values
 
 
-def claim_line(claim: pd.Series, raw: dict[str, str], frames: Frames, values: dict[tuple[str, ...], object]) -> dict:
-    key = json.loads(claim.refers_key)
-    base = line(
-        "claim",
-        f"claim-{claim.claim_id}",
-        f"{claim.locator}: '{claim.printed}' against {claim.refers_to} {claim.refers_key}",
-        raw,
-        claim.source_id,
-    )
-    if claim.refers_to != "poll_results":
-        rows = selected(frames[claim.refers_to], key)
-        if rows is None:
-            return {**base, "comparator": claim.comparator, "expected": claim.refers_key, "observed": "no such column"}
-        parties = ";".join(sorted(set(rows.party_id)))
-        if claim.comparator in ("set", "includes"):
-            claimed = ";".join(sorted(str(claim.claimed_parties).split(";")))
-            missing = ";".join(sorted(set(claimed.split(";")) - set(parties.split(";")))) or None
-            return {
-                **base,
-                "comparator": claim.comparator,
-                "expected": claimed,
-                "observed": parties or "no party",
-                "claimed_parties": claimed,
-                "observed_parties": parties,
-                "missing_parties": missing,
-            }
-        return {
-            **base,
-            **numeric(
-                claim.comparator, claim.claimed_value, len(rows), APPROX["parties"] if claim.comparator == "approx" else 0, " parties"
-            ),
-        }
-    results = frames["poll_results"]
+def party_claim(claim: pd.Series, rows: pd.DataFrame) -> Line:
+    """A claim about the matrices: which parties match its filter, or how many."""
+    parties = ";".join(sorted(set(rows.party_id)))
+    if claim.comparator not in ("set", "includes"):
+        tolerance = APPROX["parties"] if claim.comparator == "approx" else 0
+        return numeric(claim.comparator, claim.claimed_value, len(rows), tolerance, " parties")
+    claimed = ";".join(sorted(str(claim.claimed_parties).split(";")))
+    missing = ";".join(sorted(set(claimed.split(";")) - set(parties.split(";")))) or None
+    return {
+        "comparator": claim.comparator,
+        "expected": claimed,
+        "observed": parties or "no party",
+        "claimed_parties": claimed,
+        "observed_parties": parties,
+        "missing_parties": missing,
+    }
+
+
+def rank(value: float, key: dict, results: pd.DataFrame) -> int:
+    """The value's rank among the items of its question, wave, respondent group and answer."""
+    peers = results.loc[
+        (results.question_id == key["question_id"])
+        & (results.wave == key["wave"])
+        & (results.respondent_group == key["respondent_group"])
+        & (results.answer == key["answer"])
+    ]
+    return int((peers.value_pct > value).sum()) + 1
+
+
+def poll_claim(claim: pd.Series, key: dict, results: pd.DataFrame, values: dict[tuple[str, ...], float]) -> Line:
+    """A claim about a poll percentage: the value, or its rank."""
     value = values.get(tuple(key[column] for column in KEY))
     if value is None or pd.isna(value):
-        return {**base, "comparator": claim.comparator, "expected": f"{claim.claimed_value:g}", "observed": "no such value"}
-    value = float(value)
+        return {"comparator": claim.comparator, "expected": f"{claim.claimed_value:g}", "observed": "no such value"}
     if claim.comparator == "rank":
-        peers = results.loc[
-            (results.question_id == key["question_id"])
-            & (results.wave == key["wave"])
-            & (results.respondent_group == key["respondent_group"])
-            & (results.answer == key["answer"])
-        ]
-        return {**base, **numeric("rank", claim.claimed_value, int((peers.value_pct > value).sum()) + 1)}
-    return {**base, **numeric(claim.comparator, claim.claimed_value, value, APPROX["percent"] if claim.comparator == "approx" else 0, "%")}
+        return numeric("rank", claim.claimed_value, rank(float(value), key, results))
+    tolerance = APPROX["percent"] if claim.comparator == "approx" else 0
+    return numeric(claim.comparator, claim.claimed_value, float(value), tolerance, "%")
+
+
+def claim_line(claim: pd.Series, raw: dict[str, str], frames: Frames, values: dict[tuple[str, ...], float]) -> Line:
+    key = json.loads(claim.refers_key)
+    description = f"{claim.locator}: '{claim.printed}' against {claim.refers_to} {claim.refers_key}"
+    base = line("claim", f"claim-{claim.claim_id}", description, raw, claim.source_id)
+    if claim.refers_to == "poll_results":
+        return {**base, **poll_claim(claim, key, frames["poll_results"], values)}
+    rows = selected(frames[claim.refers_to], key)
+    if rows is None:
+        return {**base, "comparator": claim.comparator, "expected": claim.refers_key, "observed": "no such column"}
+    return {**base, **party_claim(claim, rows)}
 
 
 def claims_table(frames: Frames, rows: Rows) -> pd.DataFrame:
