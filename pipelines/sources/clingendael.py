@@ -6,19 +6,22 @@ Tables are transcribed as the text layer shows them (colour words, check marks, 
 empty cells) with a sidecar per table giving its legend, sections and English labels. A cell
 whose colour is lost must be resolved in lost_cells.csv: a position with the verbatim prose
 that settles it (cell_status from_text), or no position (cell_status lost).
+
+Its cross-check: the state debt the CPB projects rises from 2030 to 2060 for every party and
+the baseline, as the prose says.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.lib import excerpts
 from pipelines.lib.dutch_numbers import format_value, read_cell, read_printed
 from pipelines.lib.package import RAW, rel
 from pipelines.lib.raw import InputError, RawRow, StagedRow, load_yaml, read_raw_csv, read_table, staged
 from pipelines.lib.second_entry import check, compare
-from pipelines.sources import PARTIES, CheckRow, Document, Staged, staged_together
+from pipelines.sources import PARTIES, Check, CheckRow, CrossCheck, Document, Found, Input, Restated, Staged, staged_together
 
 SOURCE_ID = "clingendael-2025-10-kantelpunt"
 FOLDER = RAW / SOURCE_ID
@@ -433,10 +436,41 @@ def readings_lost_cells() -> tuple[list[CheckRow], list[str]]:
     return checks, problems
 
 
-DOCUMENT = Document(
+# ---- cross-checks ----------------------------------------------------------------------------
+
+# the document its cross-checks' inputs name; DOCUMENT, at the end, adds the checks
+ORIGIN = Document(
     SOURCE_ID,
     build=build,
     prose_resources=("financial_figures", "spending_norms"),
     second_entries=(second_entry_tables,),
     readings=(readings_lost_cells,),
+    # the projections its prose states (the CPB baseline); the parties' are cells of tabel_*.csv
+    raw_files={"party_fiscal_projections": "projections_text.csv", "claims": "claims.csv"},
 )
+
+
+def baseline(year: int) -> Input:
+    return Input(ORIGIN, "party_fiscal_projections", {"subject": "baseline", "year": year})
+
+
+def debt_rises(found: Found) -> Restated:
+    """'bij alle partijen de staatsschuld, zeker op lange termijn, flink zal oplopen', and the
+    baseline 'koerst ... af op ... 50% van het bbp in 2030, en naar 126% van het bbp in 2060'."""
+    debt = found.frames["party_fiscal_projections"]
+    wide = debt[debt.value.notna()].pivot_table(index="subject", columns="year", values="value")
+    falling = sorted(wide.index[wide[2060] <= wide[2030]])
+    observed = "falls for " + ", ".join(falling) if falling else f"rises for all {len(wide)}"
+    return Restated("rises for all", observed, not falling)
+
+
+CROSS_CHECKS: tuple[Check, ...] = (
+    CrossCheck(
+        "cpb-debt-rises-2030-2060",
+        "state debt is higher in 2060 than in 2030 for every costed party and the baseline",
+        (baseline(2030), baseline(2060)),
+        debt_rises,
+    ),
+)
+
+DOCUMENT = replace(ORIGIN, cross_checks=CROSS_CHECKS)

@@ -1,5 +1,7 @@
 """The Ipsos I&O poll (June 2025): poll_questions, poll_waves, poll_results, poll_method and
-its claims, and how its second entries are compared.
+its claims, how its second entries are compared, and its cross-checks (the margin of error,
+the split-run halves, the method section against the sources table and poll_waves, and each
+wave's label).
 
 Tables are transcribed as printed (data/raw/<source>/tabel_*.csv) with a sidecar
 (tabel_*.meta.yaml) that says what each printed column and row means; cells are melted into
@@ -10,14 +12,34 @@ are in text_values.csv with their quote.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from pipelines.lib import dutch_numbers, excerpts, prose
 from pipelines.lib.dutch_numbers import first_number, format_value, read_cell
 from pipelines.lib.package import RAW, raw_columns, read_staged, rel
 from pipelines.lib.raw import InputError, RawRow, StagedRow, load_yaml, read_raw_csv, read_table, staged
 from pipelines.lib.second_entry import check, compare, squash
-from pipelines.lib.stats import wilson
-from pipelines.sources import CheckRow, Document, Staged, staged_together
+from pipelines.lib.stats import half_width, wilson
+from pipelines.sources import (
+    Check,
+    CheckRow,
+    CrossCheck,
+    Document,
+    EachRow,
+    Found,
+    Frames,
+    Input,
+    Recomputed,
+    Restated,
+    RowCheck,
+    Staged,
+    reference,
+    staged_together,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SOURCE_ID = "ipsos-io-2025-06-navo"
 FOLDER = RAW / SOURCE_ID
@@ -376,4 +398,103 @@ def second_entry_prose() -> tuple[list[dict], list[str]]:
     ], found
 
 
-DOCUMENT = Document(SOURCE_ID, build=build, second_entries=(second_entry_tables, second_entry_prose))
+# ---- cross-checks ----------------------------------------------------------------------------
+
+# the document its cross-checks' inputs name; DOCUMENT, at the end, adds the checks
+ORIGIN = Document(
+    SOURCE_ID,
+    build=build,
+    second_entries=(second_entry_tables, second_entry_prose),
+    raw_files={"poll_questions": "questions.csv", "poll_waves": "waves.csv", "poll_method": "method.csv", "claims": "claims.csv"},
+)
+LISTED = Input(reference.TABLES, "sources", {"source_id": SOURCE_ID})  # the poll in the sources table
+SURVEY_WAVE = Input(ORIGIN, "poll_waves", {"wave": THIS_SURVEY})
+
+
+def method_fact(fact_id: str) -> Input:
+    return Input(ORIGIN, "poll_method", {"fact_id": fact_id})
+
+
+def margin_of_error(found: Found) -> Recomputed:
+    stated, n, pct = found.rows
+    return Recomputed(stated.value_number, round(half_width(pct.value_number, int(n.value_number)), 1))
+
+
+def split_run_halves(found: Found) -> Recomputed:
+    second, first, sample = found.rows
+    return Recomputed(sample.value_number, first.value_number + second.value_number)
+
+
+def sample_n_listed(found: Found) -> Recomputed:
+    listed, sample = found.rows
+    return Recomputed(sample.value_number, float(listed.sample_n))
+
+
+def restated(expected: str, observed: str) -> Restated:
+    return Restated(expected, observed, expected == observed)
+
+
+def fieldwork_listed(found: Found) -> Restated:
+    listed, start, end = found.rows
+    return restated(f"{start.value_text} to {end.value_text}", f"{listed.fieldwork_start:%Y-%m-%d} to {listed.fieldwork_end:%Y-%m-%d}")
+
+
+def survey_wave(found: Found) -> Restated:
+    wave, start, end, sample = found.rows
+    return restated(
+        f"{start.value_text} to {end.value_text}, n = {sample.value_number:.0f}",
+        f"{wave.fieldwork_start:%Y-%m-%d} to {wave.fieldwork_end:%Y-%m-%d}, n = {wave.base_n}",
+    )
+
+
+def wave_label(wave: pd.Series, frames: Frames) -> RowCheck | None:
+    """A wave's label as printed is the label its table prints over its column (the survey
+    itself is named by its method section instead)."""
+    if wave.poll == "this_survey":
+        return None
+    results = frames["poll_results"]
+    printed = sorted(set(results.loc[(results.wave == wave.wave) & (results.value_origin == "table"), "wave_label"]))
+    return RowCheck(
+        f"poll-wave-label-{wave.wave}",
+        f"wave {wave.wave}: label_as_printed is the column label its table prints",
+        Restated(wave.label_as_printed, ", ".join(printed) or "no table column", printed == [wave.label_as_printed]),
+    )
+
+
+CROSS_CHECKS: tuple[Check, ...] = (
+    CrossCheck(
+        "poll-margin-of-error",
+        "stated margin of error against the 95% Wilson interval at n = 2.000 and 50%, rounded as printed",
+        (method_fact("margin_of_error"), method_fact("margin_of_error_reference_n"), method_fact("margin_of_error_reference_pct")),
+        margin_of_error,
+        unit=" points",
+    ),
+    CrossCheck(
+        "poll-split-run-halves",
+        "the two split-run halves add up to the sample",
+        # reported at the second half, where the pair of halves is complete
+        (method_fact("split_run_n_second"), method_fact("split_run_n_first"), method_fact("sample_n")),
+        split_run_halves,
+    ),
+    CrossCheck(
+        "poll-sample-n-in-sources",
+        "sample size in sources = sample size in the method section",
+        (LISTED, method_fact("sample_n")),
+        sample_n_listed,
+    ),
+    CrossCheck(
+        "poll-fieldwork-in-sources",
+        "fieldwork dates in sources = fieldwork dates in the method section",
+        (LISTED, method_fact("fieldwork_start"), method_fact("fieldwork_end")),
+        fieldwork_listed,
+    ),
+    CrossCheck(
+        "poll-this-survey-wave",
+        f"fieldwork and n of wave {THIS_SURVEY} in poll_waves = the method section",
+        (SURVEY_WAVE, method_fact("fieldwork_start"), method_fact("fieldwork_end"), method_fact("sample_n")),
+        survey_wave,
+    ),
+    EachRow("poll_waves", wave_label),
+)
+
+DOCUMENT = replace(ORIGIN, cross_checks=CROSS_CHECKS)

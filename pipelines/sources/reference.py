@@ -1,5 +1,6 @@
 """The reference tables: the source documents (data/raw/reference/sources.csv) and the parties
-(parties.csv, joined with the Party Facts crosswalk in party_crosswalk.csv on party_id)."""
+(parties.csv, joined with the Party Facts crosswalk in party_crosswalk.csv on party_id).
+`TABLES` is where a cross-check's input from them is typed."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from pathlib import Path
 
 from pipelines.lib.package import RAW, party_ids, rel, table_schema, transcribed_fields
 from pipelines.lib.raw import InputError, RawRow, StagedRow, copied, load_yaml, read_raw_csv
-from pipelines.sources import Staged, staged_together
+from pipelines.sources import ReferenceTables, Staged, staged_together
 
 SOURCES = RAW / "reference" / "sources.csv"
 PARTIES = RAW / "reference" / "parties.csv"
 PARTY_CROSSWALK = RAW / "reference" / "party_crosswalk.csv"
+TABLES = ReferenceTables({"sources": SOURCES, "parties": PARTIES})
 # Columns of party_crosswalk.csv; partyfacts_name is the evidence of the match, not published.
 CROSSWALK_COLUMNS = [
     "party_id",
