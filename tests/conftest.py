@@ -150,7 +150,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
     if "built" not in needed or session.config.option.collectonly:
         return
-    factory = session.config._tmp_path_factory  # what the tmp_path_factory fixture returns
+    factory = session.config._tmp_path_factory  # type: ignore[attr-defined]  # what the tmp_path_factory fixture returns
     # made here, not first in the thread: pytest empties a worker's base folder when it first
     # makes it, and two threads making it at once would empty it under each other
     factory.getbasetemp()
@@ -202,8 +202,9 @@ def stages_in_process(repo: Path) -> subprocess.CompletedProcess:
                 text=True,
             )
         ]
-        assert json.loads(_SERVER[0].stdout.readline()) == {"ready": True}
+        assert json.loads(_SERVER[0].stdout.readline()) == {"ready": True}  # type: ignore[union-attr]  # stdout=PIPE
     server = _SERVER[0]
+    assert server.stdin is not None and server.stdout is not None  # stdin=PIPE, stdout=PIPE
     out, err = repo.parent / f"{repo.name}.stdout", repo.parent / f"{repo.name}.stderr"
     server.stdin.write(json.dumps({"repo": str(repo), "stdout": str(out), "stderr": str(err)}) + "\n")
     server.stdin.flush()

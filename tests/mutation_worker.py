@@ -23,6 +23,7 @@ import queue
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 import stage_server  # the libraries, imported (collector off) as the stages import them
 
@@ -49,7 +50,7 @@ def work(repo: str, todo: multiprocessing.Queue, done: multiprocessing.Queue) ->
     from pipelines.stages import crosscheck, double_entry, publish, tidy, validate
 
     # What validate and crosscheck wrote for the unmutated copy, with the hash of what they read.
-    baseline: dict[str, object] = {}
+    baseline: dict[str, Any] = {}
 
     # A mutant changes one raw file, so most staged tables are byte for byte the unmutated
     # copy's: frictionless' report on each distinct table is made once (every changed one is

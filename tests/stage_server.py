@@ -26,6 +26,7 @@ import shutil
 import sys
 import tempfile
 import traceback
+from typing import Any
 
 import yaml
 
@@ -83,7 +84,8 @@ def keep_reports() -> None:
     """Have the imported pipelines keep frictionless' reports in REPORTS, which outlives the
     copies (pipelines/lib/speed.py, KEPT_REPORTS): a table that is byte for byte one validated
     before, with the same schema and validate code, is not validated again."""
-    importlib.import_module("pipelines.lib.speed").KEPT_REPORTS = REPORTS
+    speed: Any = importlib.import_module("pipelines.lib.speed")
+    speed.KEPT_REPORTS = REPORTS
 
 
 def learn(unbroken: str) -> None:

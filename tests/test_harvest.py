@@ -77,7 +77,7 @@ def dcat(root: Path = ROOT) -> Graph:
 
 
 def one(graph: Graph, query: str) -> list:
-    rows = list(graph.query(query, initNs={"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "schema": SDO}))
+    rows: list = list(graph.query(query, initNs={"dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "schema": SDO}))
     assert len(rows) == 1, (query, rows)
     return list(rows[0])
 
@@ -152,7 +152,7 @@ def test_dcat_ap_one_distribution_per_format() -> None:
         initNs={"dcat": DCAT, "dct": DCTERMS},
     )
     v = version()
-    by_file = {str(t).split(":", 1)[0]: (str(m), str(f), str(l)) for t, m, f, l in rows}
+    by_file = {str(t).split(":", 1)[0]: (str(m), str(f), str(l)) for t, m, f, l in rows}  # type: ignore[misc]  # SELECT rows
     assert set(by_file) == set(files(v))
     for suffix, (_, media) in FORMATS.items():
         assert by_file[f"{NAME}-{v}{suffix}"][0] == media

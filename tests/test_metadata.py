@@ -21,7 +21,7 @@ def versions(root: Path) -> dict[str, str]:
     return {
         "datapackage.json": json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"],
         "CITATION.cff": str(yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))["version"]),
-        "CHANGELOG.md": re.search(r"^## \[(\d+\.\d+\.\d+)\]", changelog, re.M).group(1),
+        "CHANGELOG.md": re.search(r"^## \[(\d+\.\d+\.\d+)\]", changelog, re.M).group(1),  # type: ignore[union-attr]
     }
 
 

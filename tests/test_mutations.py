@@ -118,7 +118,7 @@ def value_cells(path: Path) -> tuple[tuple[int, int], ...]:
     _, records = parsed(path)
     header = records[0]
     if path.name.startswith("tabel_"):
-        columns = range(1, len(header))
+        columns = list(range(1, len(header)))
     else:
         numeric = set(NUMERIC_COLUMNS.get(path.name, ()))
         columns = [
@@ -357,7 +357,7 @@ def mutants(repo: Path) -> list[tuple[str, str, bytes | None, int | None]]:
     for name, make in CLASSES.items():
         count = len(files_with_digits(repo)) if name == "changed_digit" else PER_CLASS
         for index in range(count):
-            path, content, line = make(rng, repo, index) if name == "changed_digit" else make(rng, repo)
+            path, content, line = make(rng, repo, index) if name == "changed_digit" else make(rng, repo)  # type: ignore[call-arg]
             out.append((name, path.relative_to(repo).as_posix(), content, line))
     return out
 

@@ -113,7 +113,7 @@ def pipeline_imports(module: str) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.startswith("pipelines")}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipelines"):
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pipelines"):
             found.add(node.module)
             # `from pipelines.sources import aiv`: a submodule, where there is one
             found |= {f"{node.module}.{a.name}" for a in node.names if module_file(f"{node.module}.{a.name}")}
@@ -129,7 +129,8 @@ def imported_modules(stage: str) -> set[str]:
         if module not in seen:
             seen.add(module)
             todo += pipeline_imports(module)
-    return {str(module_file(name).relative_to(ROOT).as_posix()) for name in seen}
+    files = [module_file(name) for name in seen]
+    return {file.relative_to(ROOT).as_posix() for file in files if file is not None}
 
 
 def test_dvc_reruns_a_stage_when_any_module_it_imports_changes() -> None:

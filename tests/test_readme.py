@@ -49,7 +49,7 @@ def plain(value: object) -> object:
     if isinstance(value, bool) or type(value).__name__ in ("bool_", "bool"):
         return bool(value)
     if isinstance(value, (int, float, decimal.Decimal)) or type(value).__module__ == "numpy":
-        return float(value)
+        return float(value)  # type: ignore[arg-type]  # a numpy scalar
     if isinstance(value, (datetime.date, pd.Timestamp)):
         return value.isoformat()[:10]
     return value
@@ -59,7 +59,7 @@ def frictionless_rows(name: str) -> list[dict]:
     from frictionless import Package
 
     package = Package(str(ROOT / "datapackage.json"))
-    return [{k: plain(v) for k, v in row.items()} for row in package.get_resource(name).read_rows()]
+    return [{k: plain(v) for k, v in row.items()} for row in package.get_resource(name).read_rows()]  # type: ignore[attr-defined]
 
 
 def differences(frame, name: str) -> list[str]:
@@ -121,11 +121,13 @@ def test_a_lossy_load_is_caught() -> None:
 def test_readme_sql_returns_the_values_frictionless_reads(query: str) -> None:
     import duckdb
 
-    name = re.search(r"read_csv\('data/([a-z_]+)\.csv'", query).group(1)
+    found = re.search(r"read_csv\('data/([a-z_]+)\.csv'", query)
+    assert found, query
+    name = found.group(1)
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        frame = duckdb.sql(query).df()
+        frame = duckdb.sql(query).df()  # type: ignore[union-attr]  # a SELECT gives a relation
     finally:
         os.chdir(cwd)
     assert len(frame) > 0

@@ -126,6 +126,7 @@ def test_a_killed_run_is_repaired_by_the_next(built_repo: Path) -> None:
         text=True,
         start_new_session=True,
     )
+    assert run.stdout is not None  # stdout=PIPE
     for output in run.stdout:
         if "Running stage 'crosscheck'" in output:
             time.sleep(1.5)  # inside the stage: great-expectations takes seconds to import

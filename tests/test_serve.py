@@ -16,6 +16,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import BIN, ROOT, env, run
@@ -43,7 +44,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def get_json(url: str) -> object:
+def get_json(url: str) -> Any:
     with urllib.request.urlopen(url, timeout=30) as response:
         return json.load(response)
 
@@ -68,7 +69,7 @@ def server() -> Iterator[str]:
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise AssertionError(f"make serve stopped: {process.stdout.read()}") from None
+                    raise AssertionError(f"make serve stopped: {process.stdout.read() if process.stdout else ''}") from None
                 if time.monotonic() > deadline:
                     raise AssertionError(f"Datasette did not answer on {base} within {STARTUP_SECONDS} s") from None
                 time.sleep(0.5)
