@@ -30,7 +30,25 @@ export DVC_NO_ANALYTICS := 1
 # instead of 14 s), so the project's own commands do not inherit it.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: repro test lint validate verify-sources docs release formats serve chromium bench lock clean diff which
+# Values given on the command line (or in the environment) stay data. Each is taken verbatim,
+# without expanding make functions in it ($(value ...): `$(shell ...)` in a value runs nothing),
+# and handed to the recipes in the environment; a recipe reads it only as "$$NAME", which the
+# shell expands without word splitting or command substitution. Never write $(PORT) in a recipe:
+# make would paste the value into the shell's command line.
+PORT ?= 8001
+# The text layers of the five documents, for verify-sources (CI requires them).
+SOURCES ?= ../shared/sources
+FROM ?=
+TO ?=
+FILE ?=
+override PORT := $(value PORT)
+override SOURCES := $(value SOURCES)
+override FROM := $(value FROM)
+override TO := $(value TO)
+override FILE := $(value FILE)
+export PORT SOURCES FROM TO FILE
+
+.PHONY: repro test lint validate verify-sources verify-sources-if-held docs release formats serve chromium bench lock clean diff which
 
 repro: $(PIPELINE_STAMP)
 	dvc repro
@@ -39,12 +57,8 @@ repro: $(PIPELINE_STAMP)
 validate: $(PIPELINE_STAMP)
 	frictionless validate datapackage.json
 
-# The text layers of the five documents, for verify-sources (CI requires them).
-SOURCES ?= ../shared/sources
-
 test: $(TEST_STAMP) $(TOOLS_STAMP) chromium
-	@if [ -d "$(SOURCES)" ]; then $(MAKE) --no-print-directory verify-sources; \
-	else echo "verify-sources: NOT RUN, no text layers in $(SOURCES) (make verify-sources SOURCES=DIR)"; fi
+	@$(MAKE) --no-print-directory verify-sources-if-held
 	pytest -n 2 --dist loadfile --no-loadscope-reorder
 	$(MAKE) --no-print-directory lint
 
@@ -61,7 +75,12 @@ chromium:
 
 # Every quote, excerpt and as-printed text against the documents' text layers.
 verify-sources: $(PIPELINE_STAMP)
-	python scripts/verify_sources.py "$(SOURCES)"
+	python scripts/verify_sources.py -- "$$SOURCES"
+
+# make test: verify-sources when the text layers are there, else one line saying it did not run.
+verify-sources-if-held: $(PIPELINE_STAMP)
+	@if [ -d "$$SOURCES" ]; then $(MAKE) --no-print-directory verify-sources; \
+	else printf '%s\n' "verify-sources: NOT RUN, no text layers in $$SOURCES (make verify-sources SOURCES=DIR)"; fi
 
 # great-expectations Data Docs for the cross-checks, in build/data_docs/ (not committed)
 docs: $(PIPELINE_STAMP)
@@ -76,18 +95,17 @@ release: $(FORMATS_STAMP)
 formats: $(FORMATS_STAMP)
 	python scripts/formats.py
 
-# The package in Datasette on http://127.0.0.1:$(PORT)/ (SQLite and metadata in build/serve/).
-PORT ?= 8001
+# The package in Datasette on http://127.0.0.1:$PORT/ (SQLite and metadata in build/serve/).
 serve: $(FORMATS_STAMP)
-	python scripts/serve.py --port $(PORT)
+	python scripts/serve.py --port="$$PORT"
 
 # Value-level changes from a registered version to the working tree (or TO=<version>).
 diff: $(FORMATS_STAMP)
-	@python scripts/registry.py diff "$(FROM)" "$(TO)"
+	@python scripts/registry.py diff "$$FROM" "$$TO"
 
 # Which registered version(s) a downloaded file belongs to, by its SHA-256.
 which: $(PIPELINE_STAMP)
-	@python scripts/registry.py which "$(FILE)"
+	@python scripts/registry.py which "$$FILE"
 
 # Timings and the size of a fresh clone's environment in docs/BENCHMARKS.md
 # (python scripts/bench.py --skip-setup keeps the set-up figures already there).
