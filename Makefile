@@ -8,7 +8,7 @@ VENV := .venv
 # group records that its lock is installed, so a group is installed again when its lock changes.
 #   pipeline  `dvc repro` and `frictionless validate` (make repro, validate, docs, verify-sources, which)
 #   formats   + SQLite, Excel, Parquet, Datasette, daff (make formats, serve, release, diff)
-#   test      + pytest, duckdb, playwright, ruff (make test, lint, bench)
+#   test      + pytest, duckdb, playwright, ruff, mypy (make test, lint, typecheck, bench)
 # Each later lock is compiled with the earlier ones as constraints, so the versions of the packages
 # the groups share agree. A changed pipeline lock rebuilds .venv from nothing.
 PIPELINE_STAMP := $(VENV)/.installed
@@ -48,7 +48,7 @@ override TO := $(value TO)
 override FILE := $(value FILE)
 export PORT SOURCES FROM TO FILE
 
-.PHONY: repro test lint validate verify-sources verify-sources-if-held docs release formats serve chromium bench lock clean diff which
+.PHONY: repro test lint typecheck validate verify-sources verify-sources-if-held docs release formats serve chromium bench lock clean diff which
 
 repro: $(PIPELINE_STAMP)
 	dvc repro
@@ -67,6 +67,11 @@ test: $(TEST_STAMP) $(TOOLS_STAMP) chromium
 lint: $(TEST_STAMP)
 	ruff check .
 	ruff format --check .
+
+# Types: the configuration is [tool.mypy] in pyproject.toml. Not part of `lint` (so not of
+# `make test`) yet: once the code passes it, `lint` will run it too.
+typecheck: $(TEST_STAMP)
+	mypy
 
 # tests/test_serve.py loads a Datasette page in a real headless browser; CI images may lack one.
 chromium:
