@@ -1,39 +1,77 @@
 # Two commands on a fresh machine (python3 >= 3.11, make, git):
-#   make repro   build the environment if needed, rebuild the package with DVC, validate it
-#   make test    build the environment if needed, run the test suite
+#   make repro   build the pipeline's environment if needed, rebuild the package with DVC, validate it
+#   make test    build the whole environment if needed, run the test suite
 PYTHON ?= python3
 VENV := .venv
-# The environments are rebuilt whenever their lock file changes.
-STAMP := $(VENV)/.installed
+# The environment is installed in layers, one group of packages per lock in requirements/ (the
+# groups are in pyproject.toml): each target installs only the groups it needs, and a stamp per
+# group records that its lock is installed, so a group is installed again when its lock changes.
+#   pipeline  `dvc repro` and `frictionless validate` (make repro, validate, docs, verify-sources, which)
+#   formats   + SQLite, Excel, Parquet, Datasette, daff (make formats, serve, release, diff)
+#   test      + pytest, duckdb, playwright, ruff, mypy (make test, lint, typecheck, bench)
+# Each later lock is compiled with the earlier ones as constraints, so the versions of the packages
+# the groups share agree. A changed pipeline lock rebuilds .venv from nothing.
+PIPELINE_STAMP := $(VENV)/.installed
+FORMATS_STAMP := $(VENV)/.installed-formats
+TEST_STAMP := $(VENV)/.installed-test
+# uv installs the locks (about 9 s for the pipeline group where pip took 77-112 s: it downloads in
+# parallel and compiles no bytecode up front; docs/BENCHMARKS.md). pip bootstraps it from its own
+# lock, with hashes like every other package.
+UV := $(VENV)/bin/uv
+INSTALL := $(UV) pip install --quiet --python $(VENV)/bin/python --require-hashes --no-deps
 # cffconvert needs jsonschema<4, which frictionless cannot use: it gets its own environment.
 TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
+# The packages are installed without their bytecode (compiling all of it took 43 s and 200 MB):
+# Python writes the bytecode of what the stages import on the first run. A PYTHONDONTWRITEBYTECODE
+# set by the calling shell would make every run compile it again (a forced `dvc repro` 25 s
+# instead of 14 s), so the project's own commands do not inherit it.
+unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: repro test lint validate verify-sources docs release formats serve chromium bench lock clean diff which
+# Values given on the command line (or in the environment) stay data. Each is taken verbatim,
+# without expanding make functions in it ($(value ...): `$(shell ...)` in a value runs nothing),
+# and handed to the recipes in the environment; a recipe reads it only as "$$NAME", which the
+# shell expands without word splitting or command substitution. Never write $(PORT) in a recipe:
+# make would paste the value into the shell's command line.
+PORT ?= 8001
+# The text layers of the five documents, for verify-sources (CI requires them).
+SOURCES ?= ../shared/sources
+FROM ?=
+TO ?=
+FILE ?=
+override PORT := $(value PORT)
+override SOURCES := $(value SOURCES)
+override FROM := $(value FROM)
+override TO := $(value TO)
+override FILE := $(value FILE)
+export PORT SOURCES FROM TO FILE
 
-repro: $(STAMP)
+.PHONY: repro test lint typecheck validate verify-sources verify-sources-if-held docs release formats serve chromium bench lock clean diff which
+
+repro: $(PIPELINE_STAMP)
 	dvc repro
 	$(MAKE) --no-print-directory validate
 
-validate: $(STAMP)
+validate: $(PIPELINE_STAMP)
 	frictionless validate datapackage.json
 
-# The text layers of the five documents, for verify-sources (CI requires them).
-SOURCES ?= ../shared/sources
-
-test: $(STAMP) $(TOOLS_STAMP) chromium
-	@if [ -d "$(SOURCES)" ]; then $(MAKE) --no-print-directory verify-sources; \
-	else echo "verify-sources: NOT RUN, no text layers in $(SOURCES) (make verify-sources SOURCES=DIR)"; fi
+test: $(TEST_STAMP) $(TOOLS_STAMP) chromium
+	@$(MAKE) --no-print-directory verify-sources-if-held
 	pytest -n 2 --dist loadfile --no-loadscope-reorder
 	$(MAKE) --no-print-directory lint
 
 # Style: the configuration is [tool.ruff] in pyproject.toml; `ruff format` and
 # `ruff check --fix` repair most of what this reports.
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	ruff check .
 	ruff format --check .
+	mypy
+
+# Types alone: the configuration is [tool.mypy] in pyproject.toml.
+typecheck: $(TEST_STAMP)
+	mypy
 
 # tests/test_serve.py loads a Datasette page in a real headless browser; CI images may lack one.
 chromium:
@@ -41,37 +79,42 @@ chromium:
 		apt-get update && apt-get install -y chromium; }
 
 # Every quote, excerpt and as-printed text against the documents' text layers.
-verify-sources: $(STAMP)
-	python scripts/verify_sources.py "$(SOURCES)"
+verify-sources: $(PIPELINE_STAMP)
+	python scripts/verify_sources.py -- "$$SOURCES"
+
+# make test: verify-sources when the text layers are there, else one line saying it did not run.
+verify-sources-if-held: $(PIPELINE_STAMP)
+	@if [ -d "$$SOURCES" ]; then $(MAKE) --no-print-directory verify-sources; \
+	else printf '%s\n' "verify-sources: NOT RUN, no text layers in $$SOURCES (make verify-sources SOURCES=DIR)"; fi
 
 # great-expectations Data Docs for the cross-checks, in build/data_docs/ (not committed)
-docs: $(STAMP)
+docs: $(PIPELINE_STAMP)
 	dvc repro
 	python -m pipelines.stages.crosscheck --docs build/data_docs
 
 # A release archive in dist/, only from a clean, validated tree.
-release: $(STAMP)
+release: $(FORMATS_STAMP)
 	python scripts/release.py
 
 # SQLite, Excel and Parquet in dist/, from the published package, only when it validates.
-formats: $(STAMP)
+formats: $(FORMATS_STAMP)
 	python scripts/formats.py
 
-# The package in Datasette on http://127.0.0.1:$(PORT)/ (SQLite and metadata in build/serve/).
-PORT ?= 8001
-serve: $(STAMP)
-	python scripts/serve.py --port $(PORT)
+# The package in Datasette on http://127.0.0.1:$PORT/ (SQLite and metadata in build/serve/).
+serve: $(FORMATS_STAMP)
+	python scripts/serve.py --port="$$PORT"
 
 # Value-level changes from a registered version to the working tree (or TO=<version>).
-diff: $(STAMP)
-	@python scripts/registry.py diff "$(FROM)" "$(TO)"
+diff: $(FORMATS_STAMP)
+	@python scripts/registry.py diff "$$FROM" "$$TO"
 
 # Which registered version(s) a downloaded file belongs to, by its SHA-256.
-which: $(STAMP)
-	@python scripts/registry.py which "$(FILE)"
+which: $(PIPELINE_STAMP)
+	@python scripts/registry.py which "$$FILE"
 
-# Timings in docs/BENCHMARKS.md.
-bench: $(STAMP)
+# Timings and the size of a fresh clone's environment in docs/BENCHMARKS.md
+# (python scripts/bench.py --skip-setup keeps the set-up figures already there).
+bench: $(TEST_STAMP)
 	python scripts/bench.py
 
 $(TOOLS_STAMP): requirements-tools.lock
@@ -81,20 +124,44 @@ $(TOOLS_STAMP): requirements-tools.lock
 	$(TOOLS)/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements-tools.lock
 	touch $(TOOLS_STAMP)
 
-$(STAMP): requirements.lock
-	@echo "make: creating the environment $(VENV) from requirements.lock ($$(grep -c '==' requirements.lock) packages, about 2 minutes)"
+# .venv has no pip of its own (creating one with pip took 9 s): the pip of $(PYTHON) installs uv
+# into it, or, where $(PYTHON) has no pip, one that ensurepip adds to .venv.
+$(PIPELINE_STAMP): requirements/pipeline.lock requirements/installer.lock
+	@echo "make: creating the environment $(VENV) from requirements/pipeline.lock ($$(grep -c '==' requirements/pipeline.lock) packages)"
 	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements.lock
-	touch $(STAMP)
-	@echo "make: $(VENV) is ready"
+	$(PYTHON) -m venv --without-pip $(VENV)
+	if $(PYTHON) -m pip --python $(VENV)/bin/python --version >/dev/null 2>&1; then pip="$(PYTHON) -m pip --python $(VENV)/bin/python"; \
+	else $(VENV)/bin/python -m ensurepip --default-pip >/dev/null && pip="$(VENV)/bin/python -m pip"; fi; \
+	$$pip install --quiet --no-deps --require-hashes -r requirements/installer.lock
+	$(INSTALL) -r requirements/pipeline.lock
+	touch $@
 
-# Regenerate the lock file after changing dependencies in pyproject.toml.
-lock: $(STAMP)
-	$(VENV)/bin/python -m pip install --quiet pip-tools
-	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test \
-		-o requirements.lock pyproject.toml
-	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe -o requirements-tools.lock requirements-tools.in
+$(FORMATS_STAMP): requirements/formats.lock $(PIPELINE_STAMP)
+	@echo "make: adding the formats group to $(VENV) from requirements/formats.lock"
+	$(INSTALL) -r requirements/formats.lock
+	touch $@
+
+# The test suite starts hundreds of Python processes: the bytecode of the whole environment is
+# compiled here (about 30 s), so that the first `make test` does not compile it as it goes.
+$(TEST_STAMP): requirements/test.lock $(FORMATS_STAMP)
+	@echo "make: adding the test group to $(VENV) from requirements/test.lock"
+	$(INSTALL) -r requirements/test.lock
+	$(VENV)/bin/python -m compileall -qq -j 0 $(VENV)/lib
+	touch $@
+
+# Regenerate the locks after changing dependencies in pyproject.toml (or requirements/installer.in).
+# Versions already locked are kept; delete a lock first to take the newest versions. Each group is
+# compiled with the lock before it as a constraint, so shared packages get the same version.
+COMPILE := $(UV) pip compile --quiet --generate-hashes --python-version 3.11 --custom-compile-command 'make lock'
+lock: $(PIPELINE_STAMP)
+	$(COMPILE) -o requirements/installer.lock requirements/installer.in
+	$(COMPILE) -o requirements/pipeline.lock pyproject.toml
+	$(COMPILE) --extra formats -c requirements/pipeline.lock -o requirements/formats.lock pyproject.toml
+	$(COMPILE) --extra formats --extra test -c requirements/formats.lock -o requirements/test.lock pyproject.toml
+	rm -rf build/pip-tools
+	$(PYTHON) -m venv build/pip-tools
+	build/pip-tools/bin/python -m pip install --quiet pip-tools
+	build/pip-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe -o requirements-tools.lock requirements-tools.in
 
 clean:
 	rm -rf $(VENV) $(TOOLS) build dist

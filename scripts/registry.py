@@ -576,8 +576,14 @@ def main(argv: list[str]) -> int:
             print(f"registered version {register()} in releases.json")
             return 0
         if command == "which":
-            if len(args) != 1 or not Path(args[0]).is_file():
+            if len(args) != 1 or not args[0]:
                 print("usage: make which FILE=<path of a downloaded CSV or datapackage.json>", file=sys.stderr)
+                return 2
+            if not Path(args[0]).exists():
+                print(f"which: no such file: {args[0]}", file=sys.stderr)
+                return 2
+            if not Path(args[0]).is_file():
+                print(f"which: not a file: {args[0]}", file=sys.stderr)
                 return 2
             matched, text = which(Path(args[0]))
             print(text, file=sys.stdout if matched else sys.stderr)

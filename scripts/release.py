@@ -51,7 +51,7 @@ CONTENTS = (
     "scripts/*.py",
     "Makefile",
     "pyproject.toml",
-    "requirements.lock",
+    "requirements/*",
     "requirements-tools.in",
     "requirements-tools.lock",
     "dvc.yaml",

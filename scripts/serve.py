@@ -6,7 +6,8 @@ Builds the SQLite database of the release formats (scripts/formats.py, so only f
 that validates) into build/serve/, writes Datasette metadata generated from the descriptor and
 the Table Schemas (titles, licence, the documents each table comes from, every column's
 description, facets, the column that labels a row where another table links to it, canned
-queries), then runs Datasette in its place. A port that is taken is one line and exit status 1.
+queries), then runs Datasette in its place. A port that is taken is one line and exit status 1;
+a PORT that is not a number from 1 to 65535 is one line and exit status 2.
 """
 
 from __future__ import annotations
@@ -14,17 +15,23 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import socket
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import formats  # scripts/ is on the path when this runs as a script
-from frictionless import Package
+# scripts/ is on the path when this runs as a script; the shared helpers live in pipelines/
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pipelines.lib.files import json_bytes, write_atomic  # noqa: E402
+from pipelines.lib.package import DESCRIPTOR, ROOT  # noqa: E402
+from pipelines.sources import iob, ipsos  # noqa: E402
 
-from pipelines.lib.files import json_bytes, write_atomic
-from pipelines.lib.package import DESCRIPTOR, ROOT
-from pipelines.sources import iob, ipsos
+if TYPE_CHECKING:
+    from frictionless import Package
+# scripts/formats.py (frictionless, sqlite-utils, pyarrow: 1.2 s to import) is imported where it
+# is used, after the port is checked, so that a bad PORT is answered at once.
 
 SERVE = ROOT / "build" / "serve"
 HOST = "127.0.0.1"  # never on a public interface: this is for looking at the data locally
@@ -133,6 +140,8 @@ def facets(db: sqlite3.Connection, package: Package, name: str) -> list[str]:
 
 
 def metadata(package: Package, database: Path) -> dict:
+    import formats  # scripts/ is on the path when this runs as a script
+
     facts = formats.package_facts(package)
     db = sqlite3.connect(database)
     tables = {}
@@ -186,6 +195,8 @@ def metadata(package: Package, database: Path) -> dict:
 
 def prepare(descriptor: Path, folder: Path) -> tuple[Path, Path]:
     """The database and its metadata in `folder`, from a package that validates."""
+    import formats
+
     package = formats.validated_package(descriptor)
     database = folder / f"{package.name}.db"
     write_atomic(database, formats.build_sqlite(package))
@@ -194,13 +205,27 @@ def prepare(descriptor: Path, folder: Path) -> tuple[Path, Path]:
     return database, metadata_file
 
 
+def port_number(text: str) -> int | None:
+    """The TCP port `text` names (1-65535, decimal digits only), or None."""
+    if re.fullmatch(r"[0-9]{1,5}", text) and 1 <= int(text) <= 65535:
+        return int(text)
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the package with Datasette on 127.0.0.1.")
-    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--port", default="8001", help="a TCP port, 1-65535 (default 8001)")
     args = parser.parse_args(argv)
+    port = port_number(args.port)
+    if port is None:
+        print(f"serve: PORT must be a number from 1 to 65535, not {args.port!r}", file=sys.stderr)
+        sys.exit(2)
+    args.port = port
     if not port_is_free(args.port):
         print(f"port {args.port} on {HOST} is in use; try make serve PORT={args.port + 1}", file=sys.stderr)
         sys.exit(1)
+    import formats
+
     try:
         database, metadata_file = prepare(DESCRIPTOR, SERVE)
     except formats.FormatsError as error:

@@ -92,7 +92,7 @@ def test_release_is_reproducible_and_complete(release, tmp_path: Path) -> None:
         "data/raw/ipsos-io-2025-06-navo/tabel_1_1.csv",
         "pipelines/stages/tidy.py",
         "pipelines/sources/registry.py",
-        "requirements.lock",
+        "requirements/pipeline.lock",
         "Makefile",
         "dvc.yaml",
         "dvc.lock",
