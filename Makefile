@@ -116,7 +116,7 @@ which: $(PIPELINE_STAMP)
 	@python scripts/registry.py which "$$FILE"
 
 # Timings and the size of a fresh clone's environment in docs/BENCHMARKS.md
-# (python scripts/bench.py --skip-setup keeps the set-up figures already there).
+# (python scripts/bench.py --skip-setup keeps the set-up figures already there, --only-setup the others).
 bench: $(TEST_STAMP)
 	python scripts/bench.py
 
