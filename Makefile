@@ -22,6 +22,9 @@ INSTALL := $(UV) pip install --quiet --python $(VENV)/bin/python --require-hashe
 # cffconvert needs jsonschema<4, which frictionless cannot use: it gets its own environment.
 TOOLS := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
+# The python that creates .venv: $(PYTHON) as found on PATH without .venv/bin, which comes first
+# below (after .venv exists, `python3` would be its own python, which has no pip).
+BASE_PYTHON := $(or $(shell PATH='$(subst $(CURDIR)/$(VENV)/bin:,,$(PATH))' command -v $(PYTHON)),$(PYTHON))
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
 # The packages are installed without their bytecode (compiling all of it took 43 s and 200 MB):
@@ -113,7 +116,7 @@ which: $(PIPELINE_STAMP)
 	@python scripts/registry.py which "$$FILE"
 
 # Timings and the size of a fresh clone's environment in docs/BENCHMARKS.md
-# (python scripts/bench.py --skip-setup keeps the set-up figures already there).
+# (python scripts/bench.py --skip-setup keeps the set-up figures already there, --only-setup the others).
 bench: $(TEST_STAMP)
 	python scripts/bench.py
 
@@ -129,8 +132,8 @@ $(TOOLS_STAMP): requirements-tools.lock
 $(PIPELINE_STAMP): requirements/pipeline.lock requirements/installer.lock
 	@echo "make: creating the environment $(VENV) from requirements/pipeline.lock ($$(grep -c '==' requirements/pipeline.lock) packages)"
 	rm -rf $(VENV)
-	$(PYTHON) -m venv --without-pip $(VENV)
-	if $(PYTHON) -m pip --python $(VENV)/bin/python --version >/dev/null 2>&1; then pip="$(PYTHON) -m pip --python $(VENV)/bin/python"; \
+	$(BASE_PYTHON) -m venv --without-pip $(VENV)
+	if $(BASE_PYTHON) -m pip --python $(VENV)/bin/python --version >/dev/null 2>&1; then pip="$(BASE_PYTHON) -m pip --python $(VENV)/bin/python"; \
 	else $(VENV)/bin/python -m ensurepip --default-pip >/dev/null && pip="$(VENV)/bin/python -m pip"; fi; \
 	$$pip install --quiet --no-deps --require-hashes -r requirements/installer.lock
 	$(INSTALL) -r requirements/pipeline.lock

@@ -2,6 +2,7 @@
 
     python scripts/bench.py                # everything (the set-up part takes a few minutes)
     python scripts/bench.py --skip-setup   # keep the set-up figures already in docs/BENCHMARKS.md
+    python scripts/bench.py --only-setup   # measure the set-up alone, keep the other figures there
 
 The set-up: `make repro` in fresh clones of the repository (its last commit), as a new user runs
 it, with uv's download cache of this machine and with an empty one (a new machine), the time
@@ -168,6 +169,7 @@ def fresh_clone_repro(folder: Path, uv_cache: Path | None = None) -> dict:
     if uv_cache is not None:
         shutil.rmtree(uv_cache, ignore_errors=True)
         env["UV_CACHE_DIR"] = str(uv_cache)
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     ready = None
     output = []
@@ -186,7 +188,7 @@ def fresh_clone_repro(folder: Path, uv_cache: Path | None = None) -> dict:
     size = subprocess.run(["du", "-sm", ".venv"], cwd=clone, check=True, capture_output=True, text=True).stdout.split()[0]
     packages = len(list((clone / ".venv" / "lib").glob("python*/site-packages/*.dist-info")))
     shutil.rmtree(clone)
-    return {"environment": ready, "total": total, "megabytes": int(size), "packages": packages}
+    return {"environment": ready, "total": total, "megabytes": int(size), "packages": packages, "load": load}
 
 
 def setup_section() -> list[str]:
@@ -194,12 +196,13 @@ def setup_section() -> list[str]:
         new_machine = fresh_clone_repro(Path(folder), Path(folder) / "uv-cache")
         warm = [fresh_clone_repro(Path(folder)) for _ in range(SETUP_WARM_RUNS)]
     median = {key: statistics.median(run[key] for run in warm) for key in ("environment", "total")}
-    load = os.getloadavg()[0]
+    loads = [run["load"] for run in (new_machine, *warm)]
     return [
         SETUP_HEADING,
         "",
         "`git clone` of this repository, then `make repro` (uv installs `requirements/pipeline.lock`, `dvc repro`",
-        f"builds everything, `frictionless validate`). Target: {SETUP_TARGETS}. Load average when written: {load:.1f}.",
+        f"builds everything, `frictionless validate`). Target: {SETUP_TARGETS}. Load average (1 minute) as each run",
+        f"started: {min(loads):.1f}-{max(loads):.1f}. The packages are the lock's and uv.",
         "",
         "| what | environment ready (s) | validated package (s) | `.venv` (MB) | packages |",
         "|---|---|---|---|---|",
@@ -211,6 +214,18 @@ def setup_section() -> list[str]:
         *SETUP_NOTES,
         "",
     ]
+
+
+def write_setup_section(setup: list[str]) -> None:
+    """Put `setup` in place of the set-up section of docs/BENCHMARKS.md, or before "## Pipeline"."""
+    lines = REPORT.read_text(encoding="utf-8").splitlines()
+    if SETUP_HEADING in lines:
+        start = lines.index(SETUP_HEADING)
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    else:
+        start = end = lines.index("## Pipeline")
+    REPORT.write_text("\n".join([*lines[:start], *setup, *lines[end:]]) + "\n", encoding="utf-8")
+    print(f"wrote the set-up section of {REPORT.relative_to(ROOT)}")
 
 
 def kept_setup_section() -> list[str]:
@@ -305,9 +320,14 @@ def scaling(name: str, factor: int, folder: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Measure the set-up and the pipeline and write docs/BENCHMARKS.md.")
-    parser.add_argument("--skip-setup", action="store_true", help="keep the set-up figures already in docs/BENCHMARKS.md")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--skip-setup", action="store_true", help="keep the set-up figures already in docs/BENCHMARKS.md")
+    which.add_argument("--only-setup", action="store_true", help="measure the set-up alone; keep the other figures there")
     args = parser.parse_args(argv)
     setup = kept_setup_section() if args.skip_setup else setup_section()
+    if args.only_setup:
+        write_setup_section(setup)
+        return
     subprocess.run(["dvc", "repro"], cwd=ROOT, env=ENV, check=True, capture_output=True)
     # side by side: each forced run right after a frictionless run, so both meet the same load
     pairs = [
