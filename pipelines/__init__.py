@@ -21,7 +21,7 @@ import sys
 # pandas alone. find_spec imports nothing.
 _missing = [
     name
-    for name in ("yaml", "pandas", "frictionless", "pandera", "great_expectations", "matplotlib")
+    for name in ("yaml", "pandas", "frictionless", "pandera", "great_expectations", "matplotlib", "rdflib")
     if sys.argv[:1] == ["-m"] and importlib.util.find_spec(name) is None
 ]
 if _missing:
