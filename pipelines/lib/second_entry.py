@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 
+from pipelines.lib import prose
 from pipelines.lib.dutch_numbers import numbers_in
 from pipelines.lib.package import RAW, read_staged, rel
 from pipelines.lib.raw import InputError, read_raw_csv, read_table
 
 # the resources typed from prose, whose figures an independent extraction must find
-PROSE_RESOURCES = ("fair_shares", "mission_contributions", "force_requirements", "financial_figures", "spending_norms", "industry_shares")
+PROSE_RESOURCES = tuple(prose.CHECKS)
 
 Entry = tuple[str, int, str, str]  # (file, line, field, value)
 

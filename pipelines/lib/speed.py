@@ -20,6 +20,9 @@ from typing import TypeVar
 
 import yaml
 
+from pipelines.lib.files import write_atomic
+from pipelines.lib.package import ROOT
+
 TRICKS = {
     "collector": "no garbage collection while a stage imports its libraries; what they made is frozen after",
     "deferred_imports": "crosscheck does not import scipy.stats and altair, which great-expectations imports but never uses here",
@@ -108,7 +111,7 @@ def kept_report(code: Path, name: str, table: Path, schema: str, make: Callable[
 
 
 # Charts kept between runs (not a DVC output: DVC neither tracks nor deletes it).
-DRAWINGS = Path(__file__).resolve().parent.parent.parent / "build" / "report-cache"
+DRAWINGS = ROOT / "build" / "report-cache"
 
 
 def drawing(name: str, key: str, draw: Callable[[], bytes]) -> tuple[bytes, bool]:
@@ -121,10 +124,7 @@ def drawing(name: str, key: str, draw: Callable[[], bytes]) -> tuple[bytes, bool
     content = draw()
     if on("chart_cache"):
         shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{key}.tmp"
-        temporary.write_bytes(content)
-        os.replace(temporary, kept)
+        write_atomic(kept, content)
     return content, True
 
 
