@@ -1,8 +1,10 @@
 """Stage `publish`: copy the validated staged tables to data/ and write datapackage.json,
 with the harvestable metadata made from it (metadata/, see pipelines/harvest.py).
 
-Runs only after `validate` passed. Every file is first built in memory, then each is replaced
-atomically, the descriptor last, so a failure never leaves a half-written or mixed package.
+Runs only after `validate` passed. The published set (data/, datapackage.json, reports/,
+metadata/) changes as one (lib/files.replace_set): every file is built in memory and written in
+full under build/publishing/ first, then moved in by renames; a failure, a full disk or a kill
+leaves the old set, complete, and no temporary file beside it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import csv
 import json
 
 from pipelines.harvest import ADDRESS_KEY, address, harvest_files
-from pipelines.lib.files import csv_bytes, json_bytes, sha256, write_atomic
+from pipelines.lib.files import csv_bytes, json_bytes, replace_set, sha256
 from pipelines.lib.package import (
     CHECK_RESOURCES,
     DESCRIPTOR,
@@ -26,6 +28,9 @@ from pipelines.lib.package import (
 )
 from pipelines.lib.raw import InputError
 from pipelines.stages import run
+
+# where the new set is written in full before it replaces the old (same file system as data/)
+PUBLISHING = ROOT / "build" / "publishing"
 
 
 def published_table(name: str) -> bytes:
@@ -78,14 +83,15 @@ def main() -> None:
     descriptor = {**package, **({"id": base, "homepage": base} if base else {}), "resources": resources}
     files.update(report_files())
     files.update(harvest_files(descriptor, base, files["data/sources.csv"]))
-    for path, content in files.items():
-        write_atomic(ROOT / path, content)
+    files[DESCRIPTOR.relative_to(ROOT).as_posix()] = json_bytes(descriptor)
     # charts that the report no longer makes must not linger next to the new ones
-    for stale in sorted([*(ROOT / "reports").rglob("*"), *(ROOT / "metadata").rglob("*")]):
-        if stale.is_file() and stale.relative_to(ROOT).as_posix() not in files:
-            stale.unlink()
-    write_atomic(DESCRIPTOR, json_bytes(descriptor))
-    print(f"publish: {len(files)} files and datapackage.json" + ("" if base else f" (no {ADDRESS_KEY}: no download URLs)"))
+    stale = [
+        path.relative_to(ROOT).as_posix()
+        for path in sorted([*(ROOT / "reports").rglob("*"), *(ROOT / "metadata").rglob("*")])
+        if path.is_file() and path.relative_to(ROOT).as_posix() not in files
+    ]
+    replace_set(ROOT, files, stale, PUBLISHING)
+    print(f"publish: {len(files) - 1} files and datapackage.json" + ("" if base else f" (no {ADDRESS_KEY}: no download URLs)"))
 
 
 if __name__ == "__main__":
