@@ -4,6 +4,7 @@
     python scripts/registry.py register           # write the entry of the version in datapackage.json
     python scripts/registry.py which FILE         # which version(s) a downloaded file belongs to (make which)
     python scripts/registry.py diff FROM [TO]     # value-level changes between two versions (make diff)
+    python scripts/registry.py published          # do the published files still match their version? (make repro ends with it)
 
 A version names one set of bytes: every entry lists the size and SHA-256 of every published
 file (resources by name, the descriptor, the report and charts, and from 2.2.0 the harvestable
@@ -562,6 +563,36 @@ def render(diffs: list[TableDiff], old: str, new: str, markdown: bool = False) -
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
+def unregistered_changes(root: Path = ROOT) -> tuple[str, list[str]]:
+    """The version datapackage.json says, and each published file whose bytes are not those
+    releases.json registers for it."""
+    version = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))["version"]
+    entry = {e["version"]: e for e in load(root)}.get(version)
+    if entry is None:
+        return version, [f"datapackage.json: version {version} is not registered in releases.json"]
+    return version, same_bytes(entry, snapshot(root))
+
+
+def published_report(root: Path = ROOT) -> tuple[bool, str]:
+    """What `make repro` says at its end: the published files are those of their version, or,
+    loudly, which are not and what a release of them needs."""
+    version, changed = unregistered_changes(root)
+    if not changed:
+        return True, f"published files: byte for byte those of version {version} in releases.json"
+    rule = "!" * 78
+    lines = [
+        rule,
+        f"make repro: {len(changed)} published file(s) differ from version {version} as releases.json registers it:",
+        *(f"  {line}" for line in changed),
+        "Published bytes never change within a version. Before committing them, release a new version:",
+        "  a new version in schemas/package.json (patch for a corrected value, minor for a new table or column),",
+        "  a CHANGELOG.md entry listing every changed value with its locator (make diff FROM=" + version + "),",
+        "  and its releases.json entry (python scripts/registry.py register).",
+        rule,
+    ]
+    return False, "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     command, *args = argv or ["check"]
     try:
@@ -572,6 +603,10 @@ def main(argv: list[str]) -> int:
             if not problems:
                 print(f"releases.json: {len(load())} versions, all consistent with the published files and the history")
             return 1 if problems else 0
+        if command == "published":
+            same, text = published_report()
+            print(text, file=sys.stdout if same else sys.stderr)
+            return 0
         if command == "register":
             print(f"registered version {register()} in releases.json")
             return 0

@@ -239,15 +239,20 @@ def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     return out
 
 
-def quoted_items(root: Path, sources: set[str]) -> list[Item]:
-    """Every quote and as-printed text of the published resources and the raw files."""
+def quoted_items(root: Path, sources: set[str], tables: Path) -> list[Item]:
+    """Every quote and as-printed text of the resources (published in data/, or staged in
+    build/tidy/ before publishing) and the raw files."""
     items = []
-    files = sorted((root / "data").glob("*.csv")) + sorted((root / "data" / "raw").rglob("*.csv"))
+    files = sorted(tables.glob("*.csv")) + sorted((root / "data" / "raw").rglob("*.csv"))
     for path in files:
         relative = path.relative_to(root).as_posix()
-        folder = path.parent.name if path.parent != root / "data" else ""
+        folder = path.parent.name if path.parent != tables else ""
         name = path.stem if folder in ("", "reference") else ""
         for line, row in read_csv(path):
+            if row.get("raw_file") and row.get("raw_line"):  # a staged row: name the raw line it was typed on
+                relative, line = f"{relative} (from {row['raw_file']}, line {row['raw_line']})", line
+            else:
+                relative = path.relative_to(root).as_posix()
             default = row.get("source_id") or (folder if folder in sources else "")
             columns = [c for c in QUOTE_COLUMNS if row.get(c)]
             for column, condition in AS_PRINTED.get(name, {}).items():
@@ -297,8 +302,11 @@ def excerpt_problems(root: Path, texts: dict[str, str]) -> tuple[Counter, list[s
     return counts, problems
 
 
-def verify(root: Path, folder: Path) -> tuple[dict[str, Counter], list[str]]:
-    sources = {row["source_id"]: row for _, row in read_csv(root / "data" / "sources.csv")}
+def verify(root: Path, folder: Path, tables: Path | None = None) -> tuple[dict[str, Counter], list[str]]:
+    """The package against the text layers in `folder`; `tables` holds the resources (data/, or
+    build/tidy/ to verify what is about to be published)."""
+    tables = tables or root / "data"
+    sources = {row["source_id"]: row for _, row in read_csv(tables / "sources.csv")}
     counts: dict[str, Counter] = defaultdict(Counter)
     problems: list[str] = []
     texts: dict[str, str] = {}
@@ -321,7 +329,7 @@ def verify(root: Path, folder: Path) -> tuple[dict[str, Counter], list[str]]:
     for source_id, number in excerpts.items():
         counts[source_id]["excerpts"] += number
     documents = {s: Document.read(s, t) for s, t in texts.items()}
-    items = quoted_items(root, set(sources))
+    items = quoted_items(root, set(sources), tables)
     names: dict[str, set[str]] = defaultdict(set)
     for item in items:
         for kind, key in locator_parts(item.locator):
@@ -358,11 +366,18 @@ def verify(root: Path, folder: Path) -> tuple[dict[str, Counter], list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Verify every quote and excerpt against the text layers.")
     parser.add_argument("sources", type=Path, help="folder holding the text layers named in data/sources.csv")
+    parser.add_argument(
+        "--staged", action="store_true", help="verify the staged tables in build/tidy/ (before publishing) instead of data/"
+    )
     args = parser.parse_args(argv)
     if not args.sources.is_dir():
         print(f"verify-sources: {args.sources} is not a folder of text layers", file=sys.stderr)
         return 1
-    counts, problems = verify(ROOT, args.sources)
+    staged = ROOT / "build" / "tidy"
+    if args.staged and not (staged / "sources.csv").is_file():
+        print("verify-sources --staged: build/tidy/ has no staged tables; run `dvc repro report` first", file=sys.stderr)
+        return 1
+    counts, problems = verify(ROOT, args.sources, staged if args.staged else None)
     for source_id in sorted(counts):
         summary = ", ".join(f"{n} {what}" for what, n in counts[source_id].items())
         print(f"{source_id}: {summary}")
