@@ -16,6 +16,7 @@ STAGING = ROOT / "build" / "tidy"
 VALIDATION = ROOT / "build" / "validation.json"
 DOUBLE_ENTRY = ROOT / "build" / "double_entry.json"
 CHECKS = ROOT / "build" / "checks.csv"
+AGREEMENT = ROOT / "build" / "agreement.csv"
 REPORT = ROOT / "build" / "report"
 DESCRIPTOR = ROOT / "datapackage.json"
 
@@ -23,8 +24,9 @@ DESCRIPTOR = ROOT / "datapackage.json"
 # came from; `publish` keeps those that a resource's schema lists.
 PROVENANCE = ("raw_file", "raw_line", "raw_column")
 
-# Resources that later stages make from the checks themselves, not from raw files.
-CHECK_RESOURCES = {"checks": CHECKS}
+# Resources that later stages make from the checks themselves, not from raw files: the checks
+# (crosscheck) and the agreement of the two entries (double_entry).
+CHECK_RESOURCES = {"checks": CHECKS, "agreement": AGREEMENT}
 
 
 def load_json(path: Path) -> dict:

@@ -243,13 +243,18 @@ def nato(norms: pd.DataFrame) -> pd.DataFrame:
 
 def nato_2pct(norms: pd.DataFrame) -> pd.DataFrame:
     stated = nato(norms)
-    return stated[(stated.pct_gdp == 2) & (stated.component == "total")]
+    # NATO's 2% of GDP is defence expenditure as NATO defines it: core_defence (from 2.3.0, as the
+    # third readings decided; it was `total` before)
+    return stated[(stated.pct_gdp == 2) & (stated.component == "core_defence")]
 
 
 def nato_part(component: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """The Hague norm's part `component`: the NATO norms of that component other than the 2% of
+    2006/2014, which is core_defence too."""
+
     def select(norms: pd.DataFrame) -> pd.DataFrame:
         stated = nato(norms)
-        return stated[stated.component == component]
+        return stated[(stated.component == component) & (stated.pct_gdp != 2)]
 
     return select
 
@@ -278,7 +283,9 @@ def eu_military(year: int) -> Callable[[pd.DataFrame], pd.DataFrame]:
             & (contributions.relative_to_fair_share != "not_stated")
             & contributions.period_start.notna()
         ]
-        return stated[(stated.period_start <= year) & (stated.period_end.fillna(year) >= year)]
+        # a statement with a start and no end ('vanaf oktober 2023') classifies the contribution
+        # as it started, not every later year
+        return stated[(stated.period_start <= year) & (stated.period_end.fillna(stated.period_start) >= year)]
 
     return select
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from pipelines.lib.field_entry import Compared
 from pipelines.lib.package import RAW
 from pipelines.lib.raw import InputError, StagedRow
 
@@ -89,6 +90,11 @@ class Document:
     second_entries: tuple[Comparison, ...] = ()
     # readings where a third reading decides between the first two (after every second entry)
     readings: tuple[Comparison, ...] = ()
+    # the resource its printed tables build, whose sidecars (tabel_*.meta.yaml) are entered
+    # twice like its other raw files (lib/field_entry.py)
+    tables_resource: str = ""
+    # the printed table cells and their second transcription, as pairs for the `agreement` resource
+    cell_agreements: tuple[Callable[[], Compared], ...] = ()
     # the raw file (in its folder) of each resource it builds from one table of its own, where a
     # cross-check's input from it is typed
     raw_files: Mapping[str, str] = field(default_factory=dict)

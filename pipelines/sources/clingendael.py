@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from pipelines.lib import excerpts
 from pipelines.lib.dutch_numbers import format_value, read_cell, read_printed
+from pipelines.lib.field_entry import Compared
 from pipelines.lib.package import RAW, rel
 from pipelines.lib.raw import InputError, RawRow, StagedRow, load_yaml, read_raw_csv, read_table, staged
 from pipelines.lib.second_entry import check, compare
@@ -290,13 +291,12 @@ def build() -> Staged:
 # ---- second entries --------------------------------------------------------------------------
 
 
-def second_entry_tables() -> tuple[list[dict], list[str]]:
-    """Every printed cell of the matrices against the independent second transcription."""
-    folder = FOLDER
-    second = read_raw_csv(folder / "second_transcription_cells.csv", ["table", "section", "item", "party", "value"])
-    checks, problems = [], []
+def table_entries() -> dict[int, tuple[dict, dict]]:
+    """Each matrix's printed cells as typed (first) and as the second transcription has them, by (item, party)."""
+    second = read_raw_csv(FOLDER / "second_transcription_cells.csv", ["table", "section", "item", "party", "value"])
+    entries = {}
     for number in range(1, 7):
-        raw = read_table(folder / f"tabel_{number}.csv")
+        raw = read_table(FOLDER / f"tabel_{number}.csv")
         theirs = {
             (r.cells["item"].removeprefix("<i>").removesuffix("</i>"), r.cells["party"]): (r.file, r.line, "value", r.cells["value"])
             for r in second
@@ -309,18 +309,40 @@ def second_entry_tables() -> tuple[list[dict], list[str]]:
             for p in PARTIES
             if (r.cells["row"], p) in theirs or r.cells[p]
         }
-        found = compare(first, theirs, f"Tabel {number} cell")
-        problems += found
+        entries[number] = (first, theirs)
+    return entries
+
+
+def second_entry_tables() -> tuple[list[dict], list[str]]:
+    """Every printed cell of the matrices against the independent second transcription."""
+    checks, problems = [], []
+    for number, (first, theirs) in table_entries().items():
+        problems += compare(first, theirs, f"Tabel {number} cell")
         checks.append(
             check(
                 f"double-entry-tabel-{number}-{SOURCE_ID}",
-                f"{rel(folder / f'tabel_{number}.csv')}: every printed cell "
+                f"{rel(FOLDER / f'tabel_{number}.csv')}: every printed cell "
                 "against the independent second transcription (second_transcription_cells.csv)",
                 SOURCE_ID,
                 len(first),
             )
         )
     return checks, problems
+
+
+def table_cell_agreement() -> Compared:
+    """The printed cells (colours, marks, numbers) and their second transcription, for `agreement`;
+    the lost cells' first and second readings, with the cells the third reading decided."""
+    pairs = [(a[3], theirs[key][3]) for first, theirs in table_entries().values() for key, a in first.items() if key in theirs]
+    first, second, _ = readings()
+    lost = [(first[key].position, second[key].position) for key in sorted(first.keys() & second.keys())]
+    decided = sum(1 for a, b in lost if a != b)
+    return Compared(
+        "tabel_*.csv; lost_cells.csv",
+        "party_positions",
+        {"position (printed cell)": pairs, "position (lost cell)": lost},
+        {"position (printed cell)": 0, "position (lost cell)": decided},
+    )
 
 
 # ---- lost cells: two readings, and a third where they differ --------------------------------
@@ -441,9 +463,11 @@ def readings_lost_cells() -> tuple[list[CheckRow], list[str]]:
 # the document its cross-checks' inputs name; DOCUMENT, at the end, adds the checks
 ORIGIN = Document(
     SOURCE_ID,
+    tables_resource="party_positions",
     build=build,
     prose_resources=("financial_figures", "spending_norms"),
     second_entries=(second_entry_tables,),
+    cell_agreements=(table_cell_agreement,),
     readings=(readings_lost_cells,),
     # the projections its prose states (the CPB baseline); the parties' are cells of tabel_*.csv
     raw_files={"party_fiscal_projections": "projections_text.csv", "claims": "claims.csv"},

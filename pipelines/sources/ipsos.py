@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pipelines.lib import dutch_numbers, excerpts, prose
 from pipelines.lib.dutch_numbers import first_number, format_value, read_cell
+from pipelines.lib.field_entry import Compared
 from pipelines.lib.package import RAW, raw_columns, read_staged, rel
 from pipelines.lib.raw import InputError, RawRow, StagedRow, load_yaml, read_raw_csv, read_table, staged
 from pipelines.lib.second_entry import check, compare, squash
@@ -333,30 +334,42 @@ def build() -> Staged:
 SECOND_COLUMNS = ["locator", "row_label", "column_label", "value", "comparator", "quote", "note"]
 
 
-def second_entry_tables() -> tuple[list[dict], list[str]]:
-    """Every cell of every table against the independent second transcription."""
-    folder = FOLDER
-    second = read_raw_csv(folder / "second_transcription.csv", SECOND_COLUMNS)
-    checks, problems = [], []
+def table_entries() -> dict[str, tuple[dict, dict]]:
+    """Each table's cells as typed (first) and as the second transcription has them, by (row, column)."""
+    second = read_raw_csv(FOLDER / "second_transcription.csv", SECOND_COLUMNS)
+    entries = {}
     for stem, locator in TABLES.items():
-        raw = read_table(folder / f"{stem}.csv")
+        raw = read_table(FOLDER / f"{stem}.csv")
         first = {(r.cells["row"], c): (r.file, r.line, c, v) for r in raw for c, v in r.cells.items() if c != "row"}
         theirs = {
             (r.cells["row_label"], r.cells["column_label"]): (r.file, r.line, "value", r.cells["value"])
             for r in second
             if r.cells["locator"] == locator and r.cells["column_label"]
         }
-        found = compare(first, theirs, f"{locator} cell")
-        problems += found
+        entries[stem] = (first, theirs)
+    return entries
+
+
+def second_entry_tables() -> tuple[list[dict], list[str]]:
+    """Every cell of every table against the independent second transcription."""
+    checks, problems = [], []
+    for stem, (first, theirs) in table_entries().items():
+        problems += compare(first, theirs, f"{TABLES[stem]} cell")
         checks.append(
             check(
                 f"double-entry-{stem.replace('_', '-')}-{SOURCE_ID}",
-                f"{rel(folder / f'{stem}.csv')}: every cell against the independent second transcription (second_transcription.csv)",
+                f"{rel(FOLDER / f'{stem}.csv')}: every cell against the independent second transcription (second_transcription.csv)",
                 SOURCE_ID,
                 len(first),
             )
         )
     return checks, problems
+
+
+def table_cell_agreement() -> Compared:
+    """The printed cells (value_pct as printed) and their second transcription, for `agreement`."""
+    pairs = [(a[3], theirs[key][3]) for first, theirs in table_entries().values() for key, a in first.items() if key in theirs]
+    return Compared("tabel_*.csv", "poll_results", {"value_pct": pairs}, {"value_pct": 0})
 
 
 def second_entry_prose() -> tuple[list[dict], list[str]]:
@@ -403,8 +416,10 @@ def second_entry_prose() -> tuple[list[dict], list[str]]:
 # the document its cross-checks' inputs name; DOCUMENT, at the end, adds the checks
 ORIGIN = Document(
     SOURCE_ID,
+    tables_resource="poll_results",
     build=build,
     second_entries=(second_entry_tables, second_entry_prose),
+    cell_agreements=(table_cell_agreement,),
     raw_files={"poll_questions": "questions.csv", "poll_waves": "waves.csv", "poll_method": "method.csv", "claims": "claims.csv"},
 )
 LISTED = Input(reference.TABLES, "sources", {"source_id": SOURCE_ID})  # the poll in the sources table

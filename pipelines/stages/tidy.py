@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable
 
 from pipelines.lib import prose
+from pipelines.lib.field_entry import add_third_reading_notes
 from pipelines.lib.files import csv_bytes, write_atomic
 from pipelines.lib.package import RAW, STAGING, data_resource_names, raw_columns, rel, staged_header, staged_path
 from pipelines.lib.raw import InputError, StagedRow, copied, read_raw_csv
@@ -70,6 +71,8 @@ def main() -> None:
     ]
     if problems:
         raise InputError(problems)
+    # where a third reading decided a field, the published row's note says so
+    add_third_reading_notes(staged.rows, [(d.folder, d.tables_resource) for d in DOCUMENTS] + [(SOURCES.parent, "")])
     shutil.rmtree(STAGING, ignore_errors=True)
     for name in names:
         header = staged_header(name)
