@@ -246,8 +246,9 @@ def quoted_items(root: Path, sources: set[str], tables: Path) -> list[Item]:
     files = sorted(tables.glob("*.csv")) + sorted((root / "data" / "raw").rglob("*.csv"))
     for path in files:
         relative = path.relative_to(root).as_posix()
-        folder = path.parent.name if path.parent != tables else ""
-        name = path.stem if folder in ("", "reference") else ""
+        # a raw file's document is its folder under data/raw/ (second entries sit one level deeper)
+        folder = path.relative_to(root / "data" / "raw").parts[0] if path.parent != tables else ""
+        name = path.stem if folder in ("", "reference") and path.parent.name != "second_entry" else ""
         for line, row in read_csv(path):
             if row.get("raw_file") and row.get("raw_line"):  # a staged row: name the raw line it was typed on
                 relative, line = f"{relative} (from {row['raw_file']}, line {row['raw_line']})", line
