@@ -74,7 +74,10 @@ NUMERIC_COLUMNS = {
     "sources.csv": ["sample_n"],
 }
 COSMETIC = {"utf8_bom", "crlf_line_ends", "trailing_spaces"}
-CELL_CLASSES = {"changed_digit", "swapped_cells", "shifted_column", "party_id", "number_format", "wrong_scale"}
+CELL_CLASSES = {
+    "changed_digit", "swapped_cells", "shifted_column", "party_id", "number_format", "wrong_scale",
+    "changed_category", "changed_year", "crosswalk_id", "wave_date",
+}  # fmt: skip
 
 
 def raw_csvs(root: Path) -> list[Path]:
@@ -310,6 +313,131 @@ def excerpt_edited(rng: random.Random, root: Path):
     return path, "\n".join(lines).encode("utf-8"), None
 
 
+# ---- classes of the field-level double entry (issue 21): each changes a value field that only
+# the blind second entry in data/raw/<source>/second_entry/ can tell is wrong
+
+NEW_CLASS_MUTANTS = 6  # fewer than PER_CLASS: each class is also tested by name in tests/test_field_entry.py
+YEAR_COLUMNS = ("reference_year", "agreed_year", "target_year", "review_year", "year", "period_start", "period_end", "nl_first_met_year")
+CATEGORY_COLUMNS = (
+    "unit", "scale", "currency", "comparator", "relative_to_fair_share", "organisation", "mission_type", "measure",
+    "component", "attributed_to", "classification", "response_type", "poll", "basis", "document_type", "subject", "indicator",
+)  # fmt: skip
+
+
+def first_entries(root: Path) -> list[Path]:
+    """The hand-typed first entries that have a field-level second entry."""
+    return [p for p in raw_csvs(root) if (p.parent / "second_entry" / p.name).is_file()]
+
+
+def column_cells(root: Path, columns: tuple[str, ...]) -> list[tuple[Path, int, int]]:
+    out = []
+    for path in first_entries(root):
+        records = parsed(path)[1]
+        for c, name in enumerate(records[0]):
+            if name in columns:
+                out += [(path, n, c) for n, r in enumerate(records[1:], start=2) if r and c < len(r) and r[c]]
+    return out
+
+
+def changed_category(rng: random.Random, root: Path):
+    """A unit, scale, currency, comparator, direction, classification or claimant changed to
+    another value its column has (million -> billion, EUR -> USD, below -> above, vvd -> cda)."""
+    cells_with_choice = []
+    for path, line, column in column_cells(root, CATEGORY_COLUMNS):
+        seen = {r[column] for r in parsed(path)[1][1:] if r and column < len(r) and r[column]}
+        other = sorted(seen - {parsed(path)[1][line - 1][column]})
+        if other:
+            cells_with_choice.append((path, line, column, other))
+    path, line, column, other = rng.choice(cells_with_choice)
+    cells = read(path)[1][line - 1]
+    cells[column] = rng.choice(other)
+    return path, with_line(path, line, cells), line
+
+
+def changed_year(rng: random.Random, root: Path):
+    path, line, column = rng.choice(
+        [(p, l, c) for p, l, c in column_cells(root, YEAR_COLUMNS) if re.fullmatch(r"\d{4}", parsed(p)[1][l - 1][c])]
+    )
+    cells = read(path)[1][line - 1]
+    cells[column] = str(int(cells[column]) + rng.choice((-1, 1)))
+    return path, with_line(path, line, cells), line
+
+
+def sidecar_swap(rng: random.Random, root: Path):
+    """Two printed columns' parties (or waves) swapped in a table's sidecar, or two legend values."""
+    path = rng.choice(sorted((root / "data/raw").rglob("tabel_*.meta.yaml")))
+    text = path.read_text(encoding="utf-8")
+    for pattern in (r"respondent_group: \"?([a-z0-9-]+)\"?[,}]", r"wave: \"?([0-9a-z-]+)\"?[,}]"):
+        values = sorted(set(re.findall(pattern, text)))
+        if len(values) >= 2:
+            a, b = rng.sample(values, 2)
+            key = pattern.split(":")[0]
+            first_a = re.search(rf"{key}: \"?({re.escape(a)})\"?[,}}]", text)
+            first_b = re.search(rf"{key}: \"?({re.escape(b)})\"?[,}}]", text)
+            assert first_a and first_b
+            spans = sorted([(first_a, b), (first_b, a)], key=lambda item: item[0].start(), reverse=True)
+            for match, new in spans:  # from the end, so the earlier span's offsets stay valid
+                text = text[: match.start(1)] + new + text[match.end(1) :]
+            return path, text.encode("utf-8"), None
+    legend = re.search(r"legend: \{(.*)\}", text)
+    assert legend is not None, path
+    values = sorted(set(re.findall(r": ([a-z_]+)", legend.group(1))))
+    a, b = rng.sample(values, 2)
+    swapped = legend.group(1).replace(f": {a}", ": \0").replace(f": {b}", f": {a}").replace(": \0", f": {b}")
+    return path, text.replace(legend.group(1), swapped, 1).encode("utf-8"), None
+
+
+def dropped_first_entry_row(rng: random.Random, root: Path):
+    """A row deleted from a first entry only: its second entry still has it."""
+    path = rng.choice(first_entries(root))
+    line = rng.randint(2, len([r for r in read(path)[1] if r]))
+    return path, with_line(path, line, None), line
+
+
+def duplicated_under_new_id(rng: random.Random, root: Path):
+    path = rng.choice([p for p in first_entries(root) if parsed(p)[1][0][0].endswith("_id") and p.name != "parties.csv"])
+    records = read(path)[1]
+    line = rng.randint(2, len([r for r in records if r]))
+    cells = records[line - 1]
+    cells[0] = cells[0] + "-copy"
+    lines = read(path)[0]
+    lines.insert(line, record(cells))
+    return path, "\n".join(lines).encode("utf-8"), line + 1
+
+
+def crosswalk_id(rng: random.Random, root: Path):
+    path = root / "data/raw/reference/party_crosswalk.csv"
+    records = read(path)[1]
+    columns = [c for c, h in enumerate(records[0]) if h.endswith("_id") and h != "party_id"]
+    line, column = rng.choice([(n, c) for n, r in enumerate(records[1:], start=2) if r for c in columns if re.search(r"\d", r[c])])
+    cells = records[line - 1]
+    i = max(i for i, ch in enumerate(cells[column]) if ch.isdigit())
+    cells[column] = cells[column][:i] + str((int(cells[column][i]) + 1) % 10) + cells[column][i + 1 :]
+    return path, with_line(path, line, cells), line
+
+
+def wave_date(rng: random.Random, root: Path):
+    path = root / "data/raw/ipsos-io-2025-06-navo/waves.csv"
+    records = read(path)[1]
+    columns = [records[0].index(c) for c in ("month", "fieldwork_start", "fieldwork_end")]
+    line, column = rng.choice([(n, c) for n, r in enumerate(records[1:], start=2) if r for c in columns if r[c]])
+    cells = records[line - 1]
+    day_or_month = cells[column][-2:]
+    cells[column] = cells[column][:-2] + (f"{int(day_or_month) - 1:02d}" if int(day_or_month) > 1 else "02")
+    return path, with_line(path, line, cells), line
+
+
+NEW_CLASSES = {
+    "changed_category",
+    "changed_year",
+    "sidecar_swap",
+    "dropped_first_entry_row",
+    "duplicated_under_new_id",
+    "crosswalk_id",
+    "wave_date",
+}
+
+
 CLASSES = {
     f.__name__: f
     for f in (
@@ -329,6 +457,13 @@ CLASSES = {
         trailing_spaces,
         file_deleted,
         excerpt_edited,
+        changed_category,
+        changed_year,
+        sidecar_swap,
+        dropped_first_entry_row,
+        duplicated_under_new_id,
+        crosswalk_id,
+        wave_date,
     )
 }
 
@@ -355,7 +490,7 @@ def mutants(repo: Path) -> list[tuple[str, str, bytes | None, int | None]]:
     rng = random.Random(SEED)
     out = []
     for name, make in CLASSES.items():
-        count = len(files_with_digits(repo)) if name == "changed_digit" else PER_CLASS
+        count = len(files_with_digits(repo)) if name == "changed_digit" else NEW_CLASS_MUTANTS if name in NEW_CLASSES else PER_CLASS
         for index in range(count):
             path, content, line = make(rng, repo, index) if name == "changed_digit" else make(rng, repo)  # type: ignore[call-arg]
             out.append((name, path.relative_to(repo).as_posix(), content, line))
@@ -405,20 +540,9 @@ def test_no_mutant_crashes_the_pipeline(results: dict) -> None:
     assert crashes == []
 
 
-# Mutants no check can catch, each with the reason in docs/RELIABILITY.md.
-UNDETECTABLE = {
-    ("dropped_row", "data/raw/clingendael-2025-10-kantelpunt/claims.csv"),
-    *(
-        ("dropped_row", f"data/raw/{source}/discrepancies.csv")
-        for source in (
-            "ipsos-io-2025-06-navo",
-            "clingendael-2025-10-kantelpunt",
-            "iob-2025-samen-sterker",
-            "kamerbrief-2025-navo-top",
-            "aiv-2025-briefadvies-navo-top",
-        )
-    ),
-}
+# Mutants no check can catch, each with the reason in docs/RELIABILITY.md: none since 2.3.0, when
+# the claims and discrepancies got their field-level second entries.
+UNDETECTABLE: set[tuple[str, str]] = set()
 
 
 def test_every_error_is_caught_or_cosmetic(results: dict) -> None:

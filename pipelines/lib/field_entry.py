@@ -157,7 +157,15 @@ def entered_files(folder: Path, table_resource: str = "") -> list[EnteredFile]:
 
 
 def header(path: Path) -> list[str]:
-    return [h.strip() for h in next(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))]
+    """A CSV's header; an unreadable or empty file is an InputError naming it."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError([f"{rel(path)}, byte {exc.start}: not valid UTF-8 ({exc.reason})"]) from None
+    first = next(csv.reader(io.StringIO(text)), None)
+    if not first:
+        raise InputError([f"{rel(path)}, line 1: the file is empty (no header)"])
+    return [h.strip() for h in first]
 
 
 # first-entry files whose rows have no id of their own (their first column is a value)
@@ -314,9 +322,14 @@ def compare_file(entered: EnteredFile, readings: dict[tuple[str, str, str], RawR
     columns = entry_columns(entered)
     values = value_columns(columns, entered.key)
     second_columns = header(second)
-    missing = [c for c in [*entered.key, *values] if c not in second_columns]
-    if missing:
-        raise InputError([f"{rel(second)}, line 1 (header): missing column(s) {missing} of {first_name}"])
+    expected = [*entered.key, *context_columns(columns, entered.key), *values]
+    # a reading of a free-text column an earlier layout asked for is kept, not compared; anything else is a typo
+    missing = [c for c in expected if c not in second_columns]
+    unknown = [c for c in second_columns if c not in expected and c not in VERBATIM]
+    if missing or unknown:
+        raise InputError(
+            [f"{rel(second)}, line 1 (header): columns {missing} missing and {unknown} unknown; the layout of {first_name} is {expected}"]
+        )
     firsts, problems = keyed(first_rows(entered), entered.key, first_name)
     second_rows = read_raw_csv(second, second_columns)
     if entered.is_sidecar:  # a reading of what the layout no longer asks (a key now read by machine) is kept, not compared

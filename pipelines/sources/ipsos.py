@@ -106,6 +106,12 @@ def table_results(stem: str) -> tuple[list[StagedRow], CheckRow]:
         for column, spec in columns.items():
             cell = raw.cells[column]
             keys = {**meta["cells"], **spec}
+            missing = [k for k in ("question_id", "wave", "wave_label", "respondent_group") if k not in keys]
+            if missing:
+                problems.append(
+                    f"{rel(FOLDER / f'{stem}.meta.yaml')}: column {column!r} has no {', '.join(missing)} (in `cells` or its own entry)"
+                )
+                continue
             if "answer" in row_meta:
                 keys.update(answer=row_meta["answer"], answer_en=row_meta["answer_en"])
             else:
