@@ -230,7 +230,20 @@ def line_of(path: Path, key: str) -> int:
     raise AssertionError(f"{key} not in {path}")
 
 
-def set_cell(path: Path, key: str, field: str, value: str) -> None:
+def set_cell(path: Path, key: str, field: str, value: str, both_entries: bool = True) -> None:
+    """Set a cell of the record whose first cell is `key`. With `both_entries`, the same cell of
+    its field-level second entry (data/raw/<source>/second_entry/) too: a test of a later check
+    types the value as two readers would who both misread it, so that the double entry agrees
+    and the check under test is reached; a test of the double entry changes one entry only."""
+    _set_one(path, key, field, value)
+    second = path.parent / "second_entry" / path.name
+    if both_entries and second.is_file():
+        header = next(csv.reader(io.StringIO(second.read_text(encoding="utf-8"))))
+        if field in header and any(line.split(",", 1)[0] == key for line in second.read_text(encoding="utf-8").splitlines()):
+            _set_one(second, key, field, value)
+
+
+def _set_one(path: Path, key: str, field: str, value: str) -> None:
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     target = next(row for row in rows if next(iter(row.values())) == key)
     target[field] = value
@@ -255,11 +268,34 @@ def fails_cleanly(repo: Path, expected: list[str]) -> str:
     return result.stderr
 
 
-def edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    """Replace text in a file of a broken copy; the text must be there."""
+def edit(path: Path, old: str, new: str, count: int = 1, both_entries: bool = True) -> None:
+    """Replace text in a file of a broken copy; the text must be there. With `both_entries`, also
+    in the file's field-level second entry where the same text is there (see set_cell)."""
     text = path.read_text(encoding="utf-8")
     assert text.count(old) >= count, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+    second = path.parent / "second_entry" / path.name
+    if both_entries and second.is_file() and old in (theirs := second.read_text(encoding="utf-8")):
+        second.write_text(theirs.replace(old, new, count), encoding="utf-8")
+    sidecar = path.parent / "second_entry" / path.name.replace(".meta.yaml", ".meta.csv")
+    if both_entries and path.name.endswith(".meta.yaml") and sidecar.is_file():
+        _second_sidecar_as(path, sidecar)
+
+
+def _second_sidecar_as(path: Path, sidecar: Path) -> None:
+    """A sidecar's second entry made to say what the (edited) sidecar says, where it still reads."""
+    from pipelines.lib.field_entry import EnteredFile, first_rows
+    from pipelines.lib.raw import InputError
+
+    try:
+        rows = first_rows(EnteredFile(path, ("locator", "path"), ""))
+    except InputError:
+        return  # a sidecar that no longer reads: tidy says so first
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["locator", "path", "value"])
+    writer.writerows([row.cells["locator"], row.cells["path"], row.cells["value"]] for row in rows)
+    sidecar.write_text(out.getvalue(), encoding="utf-8")
 
 
 def build_release(folder: Path, built: Path) -> dict:

@@ -55,7 +55,7 @@ def test_every_folder_agrees_with_its_second_entry_as_committed() -> None:
     ],
 )
 def test_a_changed_value_field_is_caught(tmp_path: Path, folder: str, file: str, key: str, field: str, new: str, old: str) -> None:
-    problems = problems_after(tmp_path, folder, lambda copy: set_cell(copy / file, key, field, new))
+    problems = problems_after(tmp_path, folder, lambda copy: set_cell(copy / file, key, field, new, both_entries=False))
     [problem] = problems
     assert f"/{folder}/{file}, line " in problem
     assert f"field '{field}': {new!r} but " in problem
@@ -64,8 +64,8 @@ def test_a_changed_value_field_is_caught(tmp_path: Path, folder: str, file: str,
 
 def test_two_parties_swapped_in_a_sidecar_are_caught(tmp_path: Path) -> None:
     def swap(copy: Path) -> None:
-        edit(copy / "tabel_1_2.meta.yaml", "PVV: {respondent_group: pvv}", "PVV: {respondent_group: gl-pvda}")
-        edit(copy / "tabel_1_2.meta.yaml", "GL-PvdA: {respondent_group: gl-pvda}", "GL-PvdA: {respondent_group: pvv}")
+        edit(copy / "tabel_1_2.meta.yaml", "PVV: {respondent_group: pvv}", "PVV: {respondent_group: gl-pvda}", both_entries=False)
+        edit(copy / "tabel_1_2.meta.yaml", "GL-PvdA: {respondent_group: gl-pvda}", "GL-PvdA: {respondent_group: pvv}", both_entries=False)
 
     problems = problems_after(tmp_path, IPSOS, swap)
     assert len(problems) == 2
@@ -74,14 +74,18 @@ def test_two_parties_swapped_in_a_sidecar_are_caught(tmp_path: Path) -> None:
 
 
 def test_a_changed_base_n_in_a_sidecar_is_caught(tmp_path: Path) -> None:
-    problems = problems_after(tmp_path, IPSOS, lambda copy: edit(copy / "tabel_1_2.meta.yaml", "base_n: 2253", "base_n: 2235"))
+    problems = problems_after(
+        tmp_path, IPSOS, lambda copy: edit(copy / "tabel_1_2.meta.yaml", "base_n: 2253", "base_n: 2235", both_entries=False)
+    )
     [problem] = problems
     assert "tabel_1_2.meta.yaml (columns/Totaal/base_n), field 'value': '2235' but" in problem
 
 
 def test_a_changed_legend_is_caught(tmp_path: Path) -> None:
     problems = problems_after(
-        tmp_path, CLINGENDAEL, lambda copy: edit(copy / "tabel_1.meta.yaml", "Red: threat, Grey:", "Red: no_threat, Grey:")
+        tmp_path,
+        CLINGENDAEL,
+        lambda copy: edit(copy / "tabel_1.meta.yaml", "Red: threat, Grey:", "Red: no_threat, Grey:", both_entries=False),
     )
     [problem] = problems
     assert "tabel_1.meta.yaml (legend/Red), field 'value': 'no_threat' but" in problem
@@ -122,7 +126,9 @@ def test_a_third_reading_must_be_what_the_first_entry_publishes(tmp_path: Path) 
     row = readings.read_text(encoding="utf-8").splitlines()[1]
     file, key = row.split(",")[0], row.split(",")[1]
     field = row.split(",")[2]
-    problems = problems_after(tmp_path, IOB, lambda copy: set_cell(copy / file, key, field, "changed-after-the-third-reading"))
+    problems = problems_after(
+        tmp_path, IOB, lambda copy: set_cell(copy / file, key, field, "changed-after-the-third-reading", both_entries=False)
+    )
     assert any(
         f"field '{field}': 'changed-after-the-third-reading', but the third reading" in p and "correct the first entry" in p
         for p in problems
@@ -147,8 +153,8 @@ def test_a_field_checked_no_way_fails_the_coverage(monkeypatch: pytest.MonkeyPat
 
 def test_the_stage_stops_dvc_repro_on_swapped_sidecar_columns(repo: Path) -> None:
     meta = repo / "data" / "raw" / IPSOS / "tabel_1_2.meta.yaml"
-    edit(meta, "PVV: {respondent_group: pvv}", "PVV: {respondent_group: gl-pvda}")
-    edit(meta, "GL-PvdA: {respondent_group: gl-pvda}", "GL-PvdA: {respondent_group: pvv}")
+    edit(meta, "PVV: {respondent_group: pvv}", "PVV: {respondent_group: gl-pvda}", both_entries=False)
+    edit(meta, "GL-PvdA: {respondent_group: gl-pvda}", "GL-PvdA: {respondent_group: pvv}", both_entries=False)
     fails_cleanly(
         repo,
         [

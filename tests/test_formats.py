@@ -92,10 +92,10 @@ def test_sqlite_holds_every_value_with_the_schema_type(formats_dir: Path, name: 
 
 def test_sqlite_has_full_text_search_over_quotes_and_labels(formats_dir: Path) -> None:
     db = sqlite3.connect(formats_dir / f"{STEM}.sqlite")
-    # the one value of poll_results whose quote or note has the word "voortrekker" (read from the CSV)
+    # the one value of poll_results whose quote or note has the word "pakt" (read from the CSV)
     hits = db.execute(
         "select question_id, answer, value_pct from poll_results where rowid in "
-        "(select rowid from poll_results_fts where poll_results_fts match 'voortrekker')"
+        "(select rowid from poll_results_fts where poll_results_fts match 'pakt')"
     ).fetchall()
     assert hits == [("defence_statements", "(helemaal) eens", 21.0)]
     assert db.execute("select count(*) from discrepancies_fts where discrepancies_fts match 'Tabel'").fetchone()[0] > 0

@@ -146,7 +146,7 @@ def test_every_row_names_the_raw_line_it_was_transcribed_from() -> None:
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     checked = 0
     for resource in descriptor["resources"]:
-        if resource["name"] == "checks":
+        if resource["name"] in ("checks", "agreement"):  # made by the pipeline from its own comparisons, not typed
             continue
         with (ROOT / resource["path"]).open(encoding="utf-8") as handle:
             for row in _csv.DictReader(handle):

@@ -94,8 +94,8 @@ def test_every_resource_has_all_its_rows(server: str, name: str) -> None:
 
 
 def test_full_text_search_finds_a_word_of_a_quote(server: str) -> None:
-    # data/poll_results.csv: the only row with "voortrekker" (in its note) is the 21% who agree
-    rows = query(f"{server}/poll_results", _search="voortrekker")
+    # data/poll_results.csv: the only row with "pakt" (in its quote) is the 21% who agree
+    rows = query(f"{server}/poll_results", _search="pakt")
     assert [(row["question_id"], row["answer"], row["value_pct"]) for row in rows] == [("defence_statements", "(helemaal) eens", 21.0)]
     assert rows[0]["quote"] == "dan dat Nederland een voortrekkersrol pakt (21% wil dat)"
 
