@@ -249,11 +249,11 @@ def quoted_items(root: Path, sources: set[str], tables: Path) -> list[Item]:
         # a raw file's document is its folder under data/raw/ (second entries sit one level deeper)
         folder = path.relative_to(root / "data" / "raw").parts[0] if path.parent != tables else ""
         name = path.stem if folder in ("", "reference") and path.parent.name != "second_entry" else ""
+        base = relative
         for line, row in read_csv(path):
-            if row.get("raw_file") and row.get("raw_line"):  # a staged row: name the raw line it was typed on
-                relative, line = f"{relative} (from {row['raw_file']}, line {row['raw_line']})", line
-            else:
-                relative = path.relative_to(root).as_posix()
+            # a staged row: name the raw line it was typed on as well
+            staged = tables != root / "data" and row.get("raw_file") and row.get("raw_line")
+            relative = f"{base} (from {row['raw_file']}, line {row['raw_line']})" if staged else base
             default = row.get("source_id") or (folder if folder in sources else "")
             columns = [c for c in QUOTE_COLUMNS if row.get(c)]
             for column, condition in AS_PRINTED.get(name, {}).items():

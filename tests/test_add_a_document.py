@@ -52,6 +52,11 @@ def add_document(repo: Path, skip: str = "") -> None:
         text = sources.read_text(encoding="utf-8")
         assert text.splitlines()[0] == header and text.endswith("\n")
         sources.write_text(text + row + "\n", encoding="utf-8")
+        # and its blind second entry (the fixture's: tests/fixtures/.../sources.second_entry.csv)
+        second = repo / "data" / "raw" / "reference" / "second_entry" / "sources.csv"
+        theirs = (FIXTURE / "sources.second_entry.csv").read_text(encoding="utf-8").splitlines()
+        assert second.read_text(encoding="utf-8").splitlines()[0] == theirs[0]
+        second.write_text(second.read_text(encoding="utf-8") + theirs[1] + "\n", encoding="utf-8")
     if skip != "schema enum":
         path = repo / "schemas" / "sources.schema.json"
         schema = json.loads(path.read_text(encoding="utf-8"))
@@ -90,10 +95,13 @@ def test_a_document_added_as_contributing_says_is_checked_double_entered_and_pub
     (source,) = rows(repo / "build" / "tidy" / "sources.csv")
     assert source["text_layer_sha256"] == hashlib.sha256(TEXT_LAYER.read_bytes()).hexdigest()
     assert (source["raw_file"], source["raw_line"]) == ("data/raw/reference/sources.csv", "7")
-    # every figure of its second entry is found (the left-out one in left_out.csv), and the check passed
+    # every figure of its second entry is found (the left-out one in left_out.csv), every value
+    # field agrees with its field-level second entry (13 cells; the register is empty), and the checks passed
     checks = {r["check_id"]: r for r in rows(repo / "build" / "checks.csv")}
     assert {check_id: (r["kind"], r["status"], r["observed"]) for check_id, r in checks.items()} == {
-        f"double-entry-second-transcription-a-{SOURCE_ID}": ("double_entry", "pass", "3 equal")
+        f"double-entry-fields-discrepancies-{SOURCE_ID}": ("double_entry", "pass", "0 equal"),
+        f"double-entry-fields-financial-figures-{SOURCE_ID}": ("double_entry", "pass", "13 equal"),
+        f"double-entry-second-transcription-a-{SOURCE_ID}": ("double_entry", "pass", "3 equal"),
     }
     # published in the copy, every quote verbatim in its text layer (make verify-sources)
     assert [r["figure_id"] for r in rows(repo / "data" / "financial_figures.csv")] == ["fixture-test-vehicles", "fixture-test-maintenance"]
@@ -118,23 +126,40 @@ def first_entry_lacks_a_figure(folder: Path) -> None:
     path.write_text("".join(line for line in lines if not line.startswith("fixture-test-maintenance,")), encoding="utf-8")
 
 
+PROSE_CHECK = (
+    "  {raw}/second_transcription_a.csv, line 4, field 'printed': {printed!r} "
+    "('Voor het onderhoud daarvan is ruim 300.000 euro nodig.') is in no staged row of "
+    "{source} and not in {raw}/left_out.csv\n"
+)
+
+
 @pytest.mark.parametrize(
-    "break_entry, printed",
-    [(second_entry_differs, "ruim 350.000 euro"), (first_entry_lacks_a_figure, "ruim 300.000 euro")],
+    "break_entry, expected",
+    [
+        (
+            second_entry_differs,
+            [
+                "1 problem(s) in the input; nothing was published:\n"
+                + PROSE_CHECK.format(raw=RAW, printed="ruim 350.000 euro", source=SOURCE_ID)
+            ],
+        ),
+        (
+            first_entry_lacks_a_figure,
+            [
+                "2 problem(s) in the input; nothing was published:\n",
+                # the field-level second entry names the row, the prose extraction the figure
+                f"  {RAW}/second_entry/financial_figures.csv, line 3: the row 'fixture-test-maintenance' is in the second entry only "
+                f"(not in {RAW}/financial_figures.csv)\n",
+                PROSE_CHECK.format(raw=RAW, printed="ruim 300.000 euro", source=SOURCE_ID),
+            ],
+        ),
+    ],
     ids=["second entry differs", "first entry lacks a figure"],
 )
-def test_a_disagreeing_second_entry_stops_the_pipeline_naming_file_line_and_field(repo: Path, break_entry, printed: str) -> None:
+def test_a_disagreeing_second_entry_stops_the_pipeline_naming_file_line_and_field(repo: Path, break_entry, expected: list[str]) -> None:
     add_document(repo)
     break_entry(repo / RAW)
-    fails_cleanly(
-        repo,
-        [
-            "1 problem(s) in the input; nothing was published:\n"
-            f"  {RAW}/second_transcription_a.csv, line 4, field 'printed': {printed!r} "
-            "('Voor het onderhoud daarvan is ruim 300.000 euro nodig.') is in no staged row of "
-            f"{SOURCE_ID} and not in {RAW}/left_out.csv\n"
-        ],
-    )
+    fails_cleanly(repo, expected)
 
 
 @pytest.mark.parametrize(

@@ -197,6 +197,7 @@ def test_a_wave_label_that_its_table_does_not_print_is_caught(repo: Path) -> Non
 
 def test_a_wave_whose_id_is_not_its_month_is_caught(repo: Path) -> None:
     edit(repo / FOLDER / "waves.csv", "2024-12a,earlier_measurement,2024-12,", "2024-12a,earlier_measurement,2024-11,")
+    set_cell(repo / FOLDER / "waves.csv", "2024-12a", "month", "2024-11")  # and in its field-level second entry
     fails_cleanly(repo, ["data/raw/ipsos-io-2025-06-navo/waves.csv, line 6, field 'wave': fails rule 'the wave id starts with its month'"])
 
 

@@ -32,6 +32,7 @@ def test_fair_share_is_recomputed(repo: Path) -> None:
     edit(raw, "1118,USD 1.118 miljard", "1811,USD 1.811 miljard")
     edit(raw, "een bbp van Nederland van USD 1.118 miljard", "een bbp van Nederland van USD 1.811 miljard")
     in_second_entries(repo, IOB, "USD 1.118 miljard", "1.118", "1.811")
+    set_cell(raw, "iob-eu-civilian", "nl_value", "1811")  # and in its field-level second entry
     fails_cleanly(repo, [f"fair_shares.csv, line {line}: check fair-share-iob-eu-civilian fails", "expected 6%, observed 10%"])
 
 
@@ -40,6 +41,7 @@ def test_stand_by_requirement_is_recomputed(repo: Path) -> None:
     line = line_of(raw, "iob-nl-standby-eu")
     edit(raw, "125,,125,troops", "120,,120,troops")
     edit(raw, "constant 125336 militairen", "constant 120336 militairen")
+    set_cell(raw, "iob-nl-standby-eu", "quantity", "120")  # and in its field-level second entry
     fails_cleanly(repo, [f"force_requirements.csv, line {line}: check force-iob-nl-standby-eu fails", "expected 120, observed 125"])
 
 
@@ -72,6 +74,7 @@ def test_hague_norm_parts_must_add_up(repo: Path) -> None:
     )
     edit(raw, "en 1,5 procent voor bredere", "en 1,4 procent voor bredere")
     in_second_entries(repo, "data/raw/kamerbrief-2025-navo-top", "1,5 procent voor bredere", "1,5", "1,4")
+    set_cell(raw, "kamerbrief-hague-related", "pct_gdp", "1.4")  # and in its field-level second entry
     fails_cleanly(
         repo,
         [
@@ -87,6 +90,7 @@ def test_readiness_2030_must_match_rearm_europe(repo: Path) -> None:
     edit(raw, ",150,EUR,billion,150 miljard,", ",160,EUR,billion,160 miljard,")
     edit(raw, "mogelijk meer dan de 150 miljard", "mogelijk meer dan de 160 miljard")
     in_second_entries(repo, "data/raw/aiv-2025-briefadvies-navo-top", "mogelijk meer dan de 150 miljard", "150", "160")
+    set_cell(raw, "aiv-readiness-2030-loans", "amount", "160")  # and in its field-level second entry
     fails_cleanly(repo, ["check sum-readiness-2030-rearm-europe fails", "expected 800 bn, observed 810 bn"])
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BIN, ROOT, dvc_repro, env, snapshot, stages_in_process
+from conftest import BIN, ROOT, dvc_repro, edit, env, snapshot, stages_in_process
 
 from pipelines.load import IntegrityError, load
 
@@ -147,23 +147,28 @@ def test_a_run_killed_while_publishing_is_repaired_by_the_next(built_repo: Path)
     repo = built_repo
     files = repo / "pipelines/lib/files.py"
     original = files.read_text(encoding="utf-8")
-    crashing = original.replace(
-        "            if name in files:\n                current.parent.mkdir(parents=True, exist_ok=True)\n                os.replace(new / name, current)\n",
-        "            if name in files:\n                current.parent.mkdir(parents=True, exist_ok=True)\n                os.replace(new / name, current)\n"
-        "            if name.startswith('data/') and name.endswith('s.csv'):\n                os._exit(9)  # the kill under test\n",
-        1,
+    moved_in = (
+        "            if name in files:\n"
+        "                current.parent.mkdir(parents=True, exist_ok=True)\n"
+        "                os.replace(new / name, current)\n"
     )
+    kill = "            if name.startswith('data/') and name.endswith('s.csv'):\n                os._exit(9)  # the kill under test\n"
+    crashing = original.replace(moved_in, moved_in + kill, 1)
     assert crashing != original
     files.write_text(crashing, encoding="utf-8")
+    # a new description to publish, so that the next run must publish again (as after a real kill)
+    figures = repo / "data/raw/iob-2025-samen-sterker/financial_figures.csv"
+    edit(figures, "Proposed EDIP budget from the EU budget for 2025-2027", "Proposed EDIP budget from the EU budget in 2025-2027")
     before = (repo / "datapackage.json").read_bytes()
     crashed = dvc_repro(repo)
     assert crashed.returncode != 0
-    assert (repo / "build" / "publishing" / "journal").is_file(), "the kill left no journal"
+    assert (repo / "build" / "publishing" / "journal").is_file(), crashed.stdout[-2000:] + crashed.stderr[-2000:]
     assert (repo / "datapackage.json").read_bytes() == before  # the descriptor moves in last
     subprocess.run(["git", "checkout", "--", "pipelines/lib/files.py"], cwd=repo, check=True)
     result = dvc_repro(repo)
     assert result.returncode == 0, result.stderr
     assert not (repo / "build" / "publishing").exists()
+    assert "Proposed EDIP budget from the EU budget in 2025-2027" in (repo / "data/financial_figures.csv").read_text(encoding="utf-8")
     assert json.loads((repo / "datapackage.json").read_text())["resources"][0]["bytes"] == len((repo / "data/sources.csv").read_bytes())
     validate = subprocess.run(
         [str(BIN / "frictionless"), "validate", "datapackage.json"], cwd=repo, env=env(), capture_output=True, text=True
