@@ -281,7 +281,10 @@ def release(tmp_path_factory, built) -> tuple[Path, Path]:
     outcome = json.loads((folder.parent / f"{folder.name}.done").read_text(encoding="utf-8"))
     assert outcome["returncode"] == 0, outcome["stderr"]
     repo = folder / "repo"
-    return repo, next((repo / "dist").glob("*.zip"))
+    # by name: dist/ also holds the Parquet zip, and glob's order is the file system's (tmpfs
+    # lists it first)
+    version = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    return repo, repo / "dist" / f"nl-defence-opinion-2025-{version}.zip"
 
 
 def in_second_entries(repo: Path, folder: str, marker: str, old: str, new: str) -> None:
