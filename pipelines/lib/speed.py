@@ -122,9 +122,14 @@ KEPT_CHECKS: dict[tuple[bytes, str, bytes], set[str]] | None = None
 
 def table_key(table: Any) -> bytes:
     """A pandas table's columns, types, index and values, exactly: JSON writes a float by its
-    shortest round-trip repr, and None, NaN and pd.NA stay distinct."""
+    shortest round-trip repr, and None, NaN and pd.NA stay distinct (a value JSON has no type for
+    is written with its type, so pd.NA is not the text '<NA>')."""
     split = table.to_dict("split")
-    return json.dumps([split, [str(t) for t in table.dtypes]], default=repr, allow_nan=True).encode()
+    return json.dumps([split, [str(t) for t in table.dtypes]], default=_typed_repr, allow_nan=True).encode()
+
+
+def _typed_repr(value: object) -> dict[str, str]:
+    return {"type": f"{type(value).__module__}.{type(value).__qualname__}", "repr": repr(value)}
 
 
 def kept_checks(code: Path, tables: dict[str, Any], check: Callable[[set[str]], dict[str, set[str]]]) -> set[str]:
