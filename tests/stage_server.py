@@ -78,6 +78,9 @@ def use_copy(repo: str) -> None:
 # frictionless' reports on staged tables, by (validate's code, table, its bytes, its schema):
 # see keep_reports()
 REPORTS: dict[tuple[bytes, str, bytes, str], object] = {}
+# great-expectations' outcome on each reconciliation table, by (crosscheck's code, table): kept
+# the same way (pipelines/lib/speed.py, KEPT_CHECKS)
+CHECKS: dict[tuple[bytes, str, bytes], set[str]] = {}
 
 
 def keep_reports() -> None:
@@ -86,17 +89,20 @@ def keep_reports() -> None:
     before, with the same schema and validate code, is not validated again."""
     speed: Any = importlib.import_module("pipelines.lib.speed")
     speed.KEPT_REPORTS = REPORTS
+    speed.KEPT_CHECKS = CHECKS
 
 
 def learn(unbroken: str) -> None:
-    """Stage and validate a scratch copy of an unbroken copy, keeping frictionless' reports.
-    Only a shortcut: if that copy does not pass, the children validate every table."""
+    """Stage, validate and cross-check a scratch copy of an unbroken copy, keeping frictionless'
+    reports and great-expectations' outcomes. Only a shortcut: if that copy does not pass, the
+    children validate and check every table."""
     scratch = tempfile.mkdtemp(prefix="stage-server-")
     try:
         shutil.copytree(unbroken, scratch, symlinks=True, dirs_exist_ok=True)
         use_copy(scratch)
         with contextlib.redirect_stdout(io.StringIO()):
-            for stage in ("tidy", "validate"):
+            for stage in ("tidy", "double_entry", "validate", "crosscheck"):
+                sys.argv = [stage]
                 keep_reports()
                 importlib.import_module(f"pipelines.stages.{stage}").main()
     except Exception:  # the tests that need a passing copy say what fails

@@ -10,13 +10,14 @@ from __future__ import annotations
 import gc
 import importlib
 import importlib.util
+import json
 import os
 import shutil
 import sys
 import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 
@@ -30,6 +31,8 @@ TRICKS = {
     "chart_cache": "report copies a chart drawn before from the same code, libraries and tables instead of drawing it",
     "kept_reports": "a process that validates many copies of the package (tests/stage_server.py) reuses frictionless' "
     "report on a table that it validated before, byte for byte",
+    "kept_checks": "the same process (tests/stage_server.py) reuses great-expectations' outcome on a reconciliation table "
+    "that it checked before, equal in every value and type",
 }
 
 _SLOW = {name.strip() for name in os.environ.get("PIPELINES_SLOW", "").split(",") if name.strip()}
@@ -108,6 +111,38 @@ def kept_report(code: Path, name: str, table: Path, schema: str, make: Callable[
     if key not in KEPT_REPORTS:
         KEPT_REPORTS[key] = make()
     return KEPT_REPORTS[key]  # type: ignore[return-value]
+
+
+# great-expectations' failing check_ids per reconciliation table, by (crosscheck's code, table name,
+# every value and type of the table: table_key): a checkpoint's outcome is a function of these alone. None (the default)
+# keeps nothing; tests/stage_server.py sets a dict, as for KEPT_REPORTS: a broken copy that
+# reaches crosscheck changes one of the three tables or none.
+KEPT_CHECKS: dict[tuple[bytes, str, bytes], set[str]] | None = None
+
+
+def table_key(table: Any) -> bytes:
+    """A pandas table's columns, types, index and values, exactly: JSON writes a float by its
+    shortest round-trip repr, and None, NaN and pd.NA stay distinct (a value JSON has no type for
+    is written with its type, so pd.NA is not the text '<NA>')."""
+    split = table.to_dict("split")
+    return json.dumps([split, [str(t) for t in table.dtypes]], default=_typed_repr, allow_nan=True).encode()
+
+
+def _typed_repr(value: object) -> dict[str, str]:
+    return {"type": f"{type(value).__module__}.{type(value).__qualname__}", "repr": repr(value)}
+
+
+def kept_checks(code: Path, tables: dict[str, Any], check: Callable[[set[str]], dict[str, set[str]]]) -> set[str]:
+    """The check_ids failing in `tables`: `check(names)` runs the suites of the named tables and
+    gives each one's failing check_ids; tables checked before (same code, same table) are not."""
+    if KEPT_CHECKS is None or not on("kept_checks"):
+        return set().union(*check(set(tables)).values())
+    keys = {name: (code.read_bytes(), name, table_key(table)) for name, table in tables.items()}
+    todo = {name for name, key in keys.items() if key not in KEPT_CHECKS}
+    if todo:
+        for name, failing in check(todo).items():
+            KEPT_CHECKS[keys[name]] = failing
+    return set().union(*(KEPT_CHECKS[key] for key in keys.values()))
 
 
 # Charts kept between runs (not a DVC output: DVC neither tracks nor deletes it).
