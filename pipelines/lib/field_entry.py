@@ -247,14 +247,6 @@ def layout(entered: EnteredFile) -> tuple[list[str], list[dict[str, str]]]:
 
 
 @dataclass(frozen=True)
-class Cell:
-    file: str
-    line: int
-    field: str
-    value: str
-
-
-@dataclass(frozen=True)
 class Compared:
     """One file's comparison: per field, the pairs (first as entered before adjudication,
     second) of every compared cell, and how many cells a third reading decided."""
