@@ -1,0 +1,339 @@
+"""The number ledger of `make verify-sources`: every number of every text layer accounted for.
+
+A number token (digits, and the written numbers the package reads as figures) of a text layer is
+accounted for when
+
+1. a published row covers it: a quote or as-printed text of a resource or of a first-entry raw
+   file (its second entries do not count), or an excerpt of a printed table;
+2. a `left_out.csv` row covers it (its quote), with a reason class from LEFT_OUT_CLASSES; or
+3. it lies inside a declared class of non-figures: `data/raw/<source>/non_figures.csv`, one row
+   per pattern (a regular expression over one line of the text layer; the numbers inside a match
+   are accounted) or block (every line from one matching `pattern` up to the next line matching
+   `until`), each with a class from NON_FIGURE_CLASSES and a reason.
+
+Everything is found by text, not by line number, so the ledger works on a reader's own
+extraction of the document as well as on our text layers. Prints per source "N of M numbers
+accounted" and names the line of every number it cannot account for.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+# Why a number of a document is not a figure of the package (non_figures.csv `class`).
+NON_FIGURE_CLASSES = {
+    "footnote_marker": "a footnote's number, in the text or before the footnote",
+    "section_number": "the number of a section, table, figure, page, list item or recommendation",
+    "page_furniture": "page headers and footers, page numbers",
+    "bibliographic_reference": "a reference to a publication: its year, volume, pages, report or document number",
+    "document_number": "the number of a parliamentary paper, a letter, an ISBN, a telephone number or an address",
+    "date": "the date of a meeting, a publication, a letter or an event",
+    "title": "a number in the title of a document, a law, an organisation or a programme",
+    "outside_subject": "a number the document states about something outside the package's subject",
+}
+# Why a left_out.csv row is not published (its `reason_class`). "The package has no place for
+# it" is not among them: an in-scope statement gets a place.
+LEFT_OUT_CLASSES = {
+    **NON_FIGURE_CLASSES,
+    "restatement": "restates a value the package publishes (named in the reason)",
+}
+
+# Written numbers the package reads as figures ("één op vijf", "twee derde", "drie brigades").
+WORDS = (
+    "één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|"
+    "zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|"
+    "honderd|duizend|helft|kwart|tweederde"
+)
+TOKEN = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{WORDS})\b", re.IGNORECASE)
+
+
+class Finder(Protocol):
+    """What the ledger needs of a normalised document (scripts/verify_sources.py's Document)."""
+
+    lines: list[str]
+    folded: list[str]
+    variants: list[tuple[str, list[int]]]
+
+
+@dataclass(frozen=True)
+class Token:
+    line: int  # 1-based
+    column: int  # in the folded line
+    text: str
+    # its place in each variant of the squashed text: (start, end)
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class Declaration:
+    file: str
+    line: int
+    kind: str
+    pattern: re.Pattern[str]
+    until: re.Pattern[str] | None
+    reason: str
+
+
+def tokens(doc: Finder) -> list[Token]:
+    """Every number token of the document, with where it stands in the squashed text."""
+    # where each line starts in each variant (a variant drops a hyphen at a line end, or keeps it)
+    starts: list[list[int]] = []
+    for _, where in doc.variants:
+        first: dict[int, int] = {}
+        for index, number in enumerate(where):
+            first.setdefault(number, index)
+        starts.append([first.get(n, -1) for n in range(1, len(doc.lines) + 1)])
+    out = []
+    for number, folded in enumerate(doc.folded, start=1):
+        for match in TOKEN.finditer(folded):
+            before = len("".join(folded[: match.start()].split()))
+            length = len("".join(match.group().split()))
+            spans = tuple((s[number - 1] + before, s[number - 1] + before + length) for s in starts)
+            if all(start >= 0 for start, _ in spans):
+                out.append(Token(number, match.start(), match.group(), spans))
+    return out
+
+
+def quote_spans(doc: Finder, quote: str, squash) -> list[list[tuple[int, int]]]:
+    """Per variant, the (start, end) ranges of the squashed text where the quote occurs (an
+    ellipsis in the quote: from the first part's start to the last part's end)."""
+    parts = [squash(part) for part in re.split(r"…|\.\.\.", quote)]
+    parts = [p for p in parts if p]
+    out: list[list[tuple[int, int]]] = []
+    for text, _ in doc.variants:
+        found = []
+        start = text.find(parts[0]) if parts else -1
+        while start >= 0:
+            position = end = start + len(parts[0])
+            for part in parts[1:]:
+                position = text.find(part, position)
+                if position < 0:
+                    break
+                end = position = position + len(part)
+            else:
+                found.append((start, end))
+            start = text.find(parts[0], start + 1)
+        out.append(found)
+    return out
+
+
+def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+    out, line = [], 2
+    for row in reader:
+        out.append((line, row))
+        line = reader.line_num + 1
+    return out
+
+
+def declarations(path: Path, relative: str) -> tuple[list[Declaration], list[str]]:
+    """The declared non-figures of one source, and the problems with the file."""
+    if not path.is_file():
+        return [], []
+    out, problems = [], []
+    for line, row in read_rows(path):
+        kind = row.get("class", "")
+        if kind not in NON_FIGURE_CLASSES:
+            problems.append(f"{relative}, line {line}, field 'class': {kind!r} is not one of {sorted(NON_FIGURE_CLASSES)}")
+            continue
+        if not row.get("reason", "").strip():
+            problems.append(f"{relative}, line {line}, field 'reason': empty; say why these numbers are not figures")
+        try:
+            pattern = re.compile(row.get("pattern", ""))
+            until = re.compile(row["until"]) if row.get("until") else None
+        except re.error as error:
+            problems.append(f"{relative}, line {line}: not a regular expression ({error})")
+            continue
+        if not pattern.pattern:
+            problems.append(f"{relative}, line {line}, field 'pattern': empty")
+            continue
+        out.append(Declaration(relative, line, kind, pattern, until, row.get("reason", "")))
+    return out, problems
+
+
+def declared(doc: Finder, rules: Iterable[Declaration]) -> tuple[set[tuple[int, int]], dict[tuple[str, int], int]]:
+    """(line, column) of every token inside a declared non-figure, and how many each rule covers."""
+    covered: set[tuple[int, int]] = set()
+    used: dict[tuple[str, int], int] = {}
+    rules = list(rules)
+    for rule in rules:
+        used[(rule.file, rule.line)] = 0
+        block = False
+        for number, folded in enumerate(doc.folded, start=1):
+            if rule.until is not None:
+                if not block and rule.pattern.search(folded):
+                    block = True
+                elif block and rule.until.search(folded):
+                    block = False
+                if block:
+                    for match in TOKEN.finditer(folded):
+                        covered.add((number, match.start()))
+                        used[(rule.file, rule.line)] += 1
+                continue
+            for outer in rule.pattern.finditer(folded):
+                for match in TOKEN.finditer(folded):
+                    if outer.start() <= match.start() and match.end() <= outer.end() and outer.end() > outer.start():
+                        covered.add((number, match.start()))
+                        used[(rule.file, rule.line)] += 1
+    return covered, used
+
+
+def union(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Overlapping and touching ranges merged, as sorted starts and their ends (for bisect)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(spans):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
+
+
+@dataclass
+class Account:
+    source_id: str
+    total: int
+    accounted: int
+    unaccounted: list[Token]
+    by: dict[str, int]  # how many tokens each way accounts for
+
+
+def account(doc: Finder, source_id: str, covering: dict[str, Iterable[str]], rules: Iterable[Declaration], squash) -> Account:
+    """Which number tokens of one document are accounted for, and how. `covering` gives the texts
+    that account for the numbers inside them, by way: 'quote' (a published row's quote or
+    as-printed text), 'excerpt' (a printed table's excerpt), 'left_out' (a left_out.csv quote)."""
+    found = tokens(doc)
+    ranges: dict[str, list[list[tuple[int, int]]]] = {}
+    for way, texts in covering.items():
+        ranges[way] = [[] for _ in doc.variants]
+        for text in texts:
+            for variant, spans in enumerate(quote_spans(doc, text, squash)):
+                ranges[way][variant] += spans
+    non_figures, _ = declared(doc, rules)
+
+    merged = {way: [union(spans) for spans in variants] for way, variants in ranges.items()}
+
+    def inside(token: Token, way: str) -> bool:
+        for variant, (start, end) in enumerate(token.spans):
+            starts, ends = merged[way][variant]
+            i = bisect.bisect_right(starts, start) - 1
+            if i >= 0 and end <= ends[i]:
+                return True
+        return False
+
+    by = {way: 0 for way in [*covering, "non_figure"]}
+    unaccounted = []
+    for token in found:
+        way = next((w for w in covering if inside(token, w)), None)
+        if way is None and (token.line, token.column) in non_figures:
+            way = "non_figure"
+        if way is None:
+            unaccounted.append(token)
+        else:
+            by[way] += 1
+    return Account(source_id, len(found), len(found) - len(unaccounted), unaccounted, by)
+
+
+def first_entry(path: Path) -> bool:
+    """A raw file someone typed first (not a second entry, a third reading or left_out.csv)."""
+    return (
+        path.parent.name != "second_entry"
+        and not path.name.startswith(("second_", "third_"))
+        and path.name not in ("left_out.csv", "non_figures.csv")
+    )
+
+
+def excerpt_texts(root: Path) -> dict[str, list[str]]:
+    """The body of every excerpt, by source."""
+    out: dict[str, list[str]] = {}
+    for path in sorted((root / "data" / "raw").rglob("*.excerpt.txt")):
+        lines = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+        source = next((m.group(1) for line in lines[:3] if (m := re.fullmatch(r"# source_id: (\S+)", line.strip()))), "")
+        # one text per line: an excerpt's lines are verbatim, but a reader's own extraction may order them otherwise
+        out.setdefault(source, []).extend(line for line in lines[3:] if line.strip())
+    return out
+
+
+def left_out_quotes(root: Path) -> tuple[dict[str, list[str]], list[str]]:
+    """The quotes of every left_out.csv, by source, and the rows whose reason class is not allowed."""
+    out: dict[str, list[str]] = {}
+    problems = []
+    for path in sorted((root / "data" / "raw").glob("*/left_out.csv")):
+        relative = path.relative_to(root).as_posix()
+        for line, row in read_rows(path):
+            if "reason_class" in row and row["reason_class"] not in LEFT_OUT_CLASSES:
+                problems.append(
+                    f"{relative}, line {line}, field 'reason_class': {row['reason_class']!r} is not one of {sorted(LEFT_OUT_CLASSES)}"
+                )
+                continue
+            if row.get("quote"):
+                out.setdefault(path.parent.name, []).append(row["quote"])
+    return out, problems
+
+
+def ledger(root: Path, folder: Path, tables: Path | None = None) -> tuple[list[Account], list[str], dict[str, list[str]]]:
+    """The ledger of every source whose text layer is in `folder`: the accounts, the problems with
+    the declarations and left_out.csv files, and each document's lines (to name them)."""
+    import verify_sources  # the same reading and normalisation as the quote checks
+
+    tables = tables or root / "data"
+    sources = {row["source_id"]: row for _, row in read_rows(tables / "sources.csv")}
+    items = verify_sources.quoted_items(root, set(sources), tables)
+    excerpts = excerpt_texts(root)
+    leaving, problems = left_out_quotes(root)
+    accounts, lines = [], {}
+    for source_id, row in sources.items():
+        path = folder / row["text_layer_file"]
+        if not path.is_file():
+            continue
+        doc = verify_sources.Document.read(source_id, path.read_bytes().decode("utf-8"))
+        quotes = [
+            i.text
+            for i in items
+            if i.source_id == source_id and (not i.file.startswith("data/raw/") or first_entry(Path(i.file.split(" (")[0])))
+        ]
+        relative = f"data/raw/{source_id}/non_figures.csv"
+        rules, wrong = declarations(root / relative, relative)
+        problems += wrong
+        _, used = declared(doc, rules)
+        problems += [f"{file}, line {line}: declares no number of the document" for (file, line), n in used.items() if n == 0]
+        covering = {"quote": quotes, "excerpt": excerpts.get(source_id, []), "left_out": leaving.get(source_id, [])}
+        accounts.append(account(doc, source_id, covering, rules, verify_sources.squash))
+        lines[source_id] = doc.lines
+    return accounts, problems, lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="The number ledger: every number of every text layer accounted for.")
+    parser.add_argument("sources", type=Path, help="folder holding the text layers named in data/sources.csv")
+    parser.add_argument("--source", help="only this source_id")
+    args = parser.parse_args(argv)
+    root = Path(__file__).resolve().parent.parent
+    accounts, problems, lines = ledger(root, args.sources)
+    for account_ in accounts:
+        if args.source and account_.source_id != args.source:
+            continue
+        ways = ", ".join(f"{n} by {way}" for way, n in account_.by.items())
+        print(f"{account_.source_id}: {account_.accounted} of {account_.total} numbers accounted ({ways})")
+        for token in account_.unaccounted:
+            text = lines[account_.source_id][token.line - 1].strip()[:140]
+            print(f"  {account_.source_id}, line {token.line}: number {token.text!r} not accounted for: {text}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems or any(a.unaccounted for a in accounts) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
