@@ -53,11 +53,12 @@ export PORT SOURCES FROM TO FILE
 
 .PHONY: repro test lint typecheck validate verify-sources verify-sources-if-held docs release formats serve chromium bench lock clean diff which
 
-# Everything up to the report first; then, where the text layers are at hand, every quote and
-# excerpt of the staged tables against them, so that a mismatch publishes nothing; then publish.
+# The staged tables first (tidy); then, where the text layers are at hand, every quote and
+# excerpt of them against the documents, so that a mismatch stops before the checks run and
+# publishes nothing; then the rest of the pipeline, publish last.
 # It ends by saying whether the published files are still those of their registered version.
 repro: $(PIPELINE_STAMP)
-	dvc repro report
+	dvc repro tidy
 	@if [ -d "$$SOURCES" ]; then python scripts/verify_sources.py --staged -- "$$SOURCES" || \
 		{ echo "make repro: the staged tables differ from the documents (above); nothing was published" >&2; exit 1; }; \
 	else printf '%s\n' "make repro: quotes NOT verified against the documents (no text layers in $$SOURCES; make repro SOURCES=DIR)"; fi

@@ -376,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     staged = ROOT / "build" / "tidy"
     if args.staged and not (staged / "sources.csv").is_file():
-        print("verify-sources --staged: build/tidy/ has no staged tables; run `dvc repro report` first", file=sys.stderr)
+        print("verify-sources --staged: build/tidy/ has no staged tables; run `dvc repro tidy` first", file=sys.stderr)
         return 1
     counts, problems = verify(ROOT, args.sources, staged if args.staged else None)
     for source_id in sorted(counts):
