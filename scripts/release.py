@@ -115,10 +115,12 @@ def check() -> tuple[str, formats.Package]:
         problems.append(".zenodo.json is not what CITATION.cff gives: run `python scripts/release.py zenodo` and commit")
     dirty = run("git", "status", "--porcelain").stdout.strip()
     if dirty:
-        raise ReleaseError("\n".join([*problems, f"uncommitted changes:\n{dirty}"]))
+        problems.append(f"uncommitted changes:\n{dirty}")
+    if problems:  # what the tree says by itself, before the pipeline runs (seconds) to check the rest
+        raise ReleaseError("\n".join(problems))
     repro = run("dvc", "repro")
     if repro.returncode != 0:
-        raise ReleaseError("\n".join([*problems, f"dvc repro failed:\n{repro.stderr[-3000:]}"]))
+        raise ReleaseError(f"dvc repro failed:\n{repro.stderr[-3000:]}")
     changed = run("git", "status", "--porcelain").stdout.strip()
     if changed:
         # put the committed files back: the release is refused, the tree stays as committed
