@@ -22,7 +22,7 @@ import bisect
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -207,17 +207,17 @@ class Account:
     by: dict[str, int]  # how many tokens each way accounts for
 
 
-def account(doc: Finder, source_id: str, covering: dict[str, Iterable[str]], rules: Iterable[Declaration], squash) -> Account:
+def account(doc: Finder, source_id: str, covering: Mapping[str, Iterable[str]], rules: Iterable[Declaration], squash) -> Account:
     """Which number tokens of one document are accounted for, and how. `covering` gives the texts
     that account for the numbers inside them, by way: 'quote' (a published row's quote or
     as-printed text), 'excerpt' (a printed table's excerpt), 'left_out' (a left_out.csv quote)."""
     found = tokens(doc)
     ranges: dict[str, list[list[tuple[int, int]]]] = {}
-    for way, texts in covering.items():
-        ranges[way] = [[] for _ in doc.variants]
+    for kind, texts in covering.items():
+        ranges[kind] = [[] for _ in doc.variants]
         for text in texts:
             for variant, spans in enumerate(quote_spans(doc, text, squash)):
-                ranges[way][variant] += spans
+                ranges[kind][variant] += spans
     non_figures, _ = declared(doc, rules)
 
     merged = {way: [union(spans) for spans in variants] for way, variants in ranges.items()}
@@ -231,9 +231,9 @@ def account(doc: Finder, source_id: str, covering: dict[str, Iterable[str]], rul
         return False
 
     by = {way: 0 for way in [*covering, "non_figure"]}
-    unaccounted = []
+    unaccounted: list[Token] = []
     for token in found:
-        way = next((w for w in covering if inside(token, w)), None)
+        way: str | None = next((w for w in covering if inside(token, w)), None)
         if way is None and (token.line, token.column) in non_figures:
             way = "non_figure"
         if way is None:

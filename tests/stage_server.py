@@ -81,6 +81,8 @@ REPORTS: dict[tuple[bytes, str, bytes, str], object] = {}
 # great-expectations' outcome on each reconciliation table, by (crosscheck's code, table): kept
 # the same way (pipelines/lib/speed.py, KEPT_CHECKS)
 CHECKS: dict[tuple[bytes, str, bytes], set[str]] = {}
+# raw files parsed, by (reader, file, columns, bytes): kept the same way (KEPT_PARSES)
+PARSES: dict[tuple[object, ...], object] = {}
 
 
 def keep_reports() -> None:
@@ -90,6 +92,7 @@ def keep_reports() -> None:
     speed: Any = importlib.import_module("pipelines.lib.speed")
     speed.KEPT_REPORTS = REPORTS
     speed.KEPT_CHECKS = CHECKS
+    speed.KEPT_PARSES = PARSES
 
 
 def learn(unbroken: str) -> None:

@@ -3,6 +3,7 @@ record starts on, and errors that point at the raw input: file, line and field."
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.lib import speed
 from pipelines.lib.package import rel
 from pipelines.lib.speed import SAFE_YAML_LOADER
 
@@ -44,8 +46,17 @@ def read_raw_csv(path: Path, columns: Sequence[str]) -> list[RawRow]:
     name = rel(path)
     if not path.is_file():
         raise InputError([f"{name}: file is missing"])
+    content = path.read_bytes()
+    return speed.kept_parse(("csv", name, tuple(columns)), content, lambda: parse_raw_csv(name, content, columns), copy_rows)
+
+
+def copy_rows(rows: list[RawRow]) -> list[RawRow]:
+    return [RawRow(row.file, row.line, dict(row.cells)) for row in rows]
+
+
+def parse_raw_csv(name: str, content: bytes, columns: Sequence[str]) -> list[RawRow]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError([f"{name}, byte {exc.start}: not valid UTF-8 ({exc.reason})"]) from None
     if not text.strip():
@@ -90,8 +101,13 @@ def load_yaml(path: Path) -> dict:
     """A sidecar: YAML read safely (no tags, no code), tolerating a byte-order mark and CRLF."""
     if not path.is_file():
         raise InputError([f"{rel(path)}: sidecar file is missing"])
+    content = path.read_bytes()
+    return speed.kept_parse(("yaml", rel(path)), content, lambda: parse_yaml(path, content), copy.deepcopy)
+
+
+def parse_yaml(path: Path, content: bytes) -> dict:
     try:
-        data = yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=SAFE_YAML_LOADER)
+        data = yaml.load(content.decode("utf-8-sig"), Loader=SAFE_YAML_LOADER)
     except UnicodeDecodeError as exc:
         raise InputError([f"{rel(path)}, byte {exc.start}: not valid UTF-8 ({exc.reason})"]) from None
     except yaml.YAMLError as exc:

@@ -31,6 +31,8 @@ TRICKS = {
     "chart_cache": "report copies a chart drawn before from the same code, libraries and tables instead of drawing it",
     "kept_reports": "a process that validates many copies of the package (tests/stage_server.py) reuses frictionless' "
     "report on a table that it validated before, byte for byte",
+    "kept_parses": "the same processes (tests/stage_server.py, tests/mutation_worker.py) reuse the parse of a raw file "
+    "that they parsed before, byte for byte (a mutant changes one raw file of about 100)",
     "kept_checks": "the same process (tests/stage_server.py) reuses great-expectations' outcome on a reconciliation table "
     "that it checked before, equal in every value and type",
 }
@@ -169,3 +171,21 @@ def forget_drawings_except(names: set[str]) -> None:
         for entry in DRAWINGS.iterdir():
             if entry.name not in names:
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+Parsed = TypeVar("Parsed")
+# Raw files parsed before, by (reader, file, expected columns, its bytes). None (the default) keeps
+# nothing; tests/stage_server.py and tests/mutation_worker.py set a dict, as for KEPT_REPORTS: a
+# broken copy or a mutant differs from the clean copy in one or two of the raw files.
+KEPT_PARSES: dict[tuple[object, ...], Any] | None = None
+
+
+def kept_parse(key: tuple[object, ...], content: bytes, parse: Callable[[], Parsed], copy: Callable[[Parsed], Parsed]) -> Parsed:
+    """What `parse()` gives for `content`, or a copy of what it gave before for the same key and
+    bytes (a copy: the caller may change it). A parse that raises is not kept."""
+    if KEPT_PARSES is None or not on("kept_parses"):
+        return parse()
+    full = (*key, content)
+    if full not in KEPT_PARSES:
+        KEPT_PARSES[full] = parse()
+    return copy(KEPT_PARSES[full])

@@ -15,4 +15,4 @@ if _WHERE:
         if re.search(_WHERE, f"{os.fspath(source)} -> {os.fspath(target)}"):
             os._exit(9)  # the kill under test
 
-    os.replace = _replace_then_die
+    os.replace = _replace_then_die  # type: ignore[assignment]  # the point of this file
