@@ -9,6 +9,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -109,6 +110,7 @@ def build_offline(folder: Path) -> dict:
     included), with the network blocked."""
     repo = copy_repo(ROOT, folder / "repo")
     offline = {**env(), "PYTHONPATH": f"{ROOT / 'tests' / 'offline'}{os.pathsep}{env().get('PYTHONPATH', '')}"}
+    offline["RECORD_DEFERRED"] = str(folder / "deferred.json")
     result = subprocess.run(["dvc", "repro", "--force"], cwd=repo, env=offline, capture_output=True, text=True, timeout=600)
     status = run(["dvc", "status"], repo)
     return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr, "status": status.stdout}
@@ -232,42 +234,63 @@ def built_repo(built: tuple[Path, dict], tmp_path: Path) -> Path:
     return clone_tree(built[0], tmp_path / "repo")
 
 
-_SERVER: list[subprocess.Popen] = []
+_SERVER: list[socket.socket] = []  # this worker's connection to the stage server
+_BASE: list[Path] = []  # the folder the pytest-xdist workers share (tmp_path_factory's)
+
+
+def stage_server() -> socket.socket:
+    """A connection to the run's one stage server (tests/stage_server.py), started by the first
+    pytest-xdist worker that needs it: it imports the libraries and learns the clean copy once
+    for both workers. A worker that finds none (not started yet, or stopped after the other
+    worker left) starts one."""
+    if _SERVER:
+        return _SERVER[0]
+    base = _BASE[0]
+    path = base / "stage-server.sock"
+    with FileLock(str(base / "stage-server.lock")):
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            connection.connect(str(path))
+        except (FileNotFoundError, ConnectionRefusedError):
+            path.unlink(missing_ok=True)
+            server = subprocess.Popen(
+                [str(BIN / "python"), str(ROOT / "tests" / "stage_server.py"), str(path), *map(str, _CLEAN)],
+                cwd=ROOT,
+                env=env(),
+                stdout=subprocess.PIPE,
+                text=True,
+                start_new_session=True,  # it outlives the worker that started it while the other still runs tests
+            )
+            assert json.loads(server.stdout.readline()) == {"ready": True}  # type: ignore[union-attr]  # stdout=PIPE
+            connection.connect(str(path))
+    _SERVER.append(connection)
+    return connection
 
 
 def stages_in_process(repo: Path) -> subprocess.CompletedProcess:
     """What `dvc repro` does in a fresh copy (every stage in order until one fails, each as
     `python -m pipelines.<stage>`), in a child of tests/stage_server.py, which has imported
     the libraries once. Its stdout and stderr are the stages' own."""
-    if not _SERVER or _SERVER[0].poll() is not None:
-        _SERVER[:] = [
-            subprocess.Popen(
-                [str(BIN / "python"), str(ROOT / "tests" / "stage_server.py"), *map(str, _CLEAN)],
-                cwd=ROOT,
-                env=env(),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-        ]
-        assert json.loads(_SERVER[0].stdout.readline()) == {"ready": True}  # type: ignore[union-attr]  # stdout=PIPE
-    server = _SERVER[0]
-    assert server.stdin is not None and server.stdout is not None  # stdin=PIPE, stdout=PIPE
+    server = stage_server()
     out, err = repo.parent / f"{repo.name}.stdout", repo.parent / f"{repo.name}.stderr"
-    server.stdin.write(json.dumps({"repo": str(repo), "stdout": str(out), "stderr": str(err)}) + "\n")
-    server.stdin.flush()
-    answer = json.loads(server.stdout.readline())
+    server.sendall((json.dumps({"repo": str(repo), "stdout": str(out), "stderr": str(err)}) + "\n").encode())
+    answer = b""
+    while not answer.endswith(b"\n"):
+        chunk = server.recv(4096)
+        assert chunk, "the stage server stopped"
+        answer += chunk
     return subprocess.CompletedProcess(
-        ["stages", str(repo)], answer["returncode"], out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
+        ["stages", str(repo)], json.loads(answer)["returncode"], out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8")
     )
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _stop_stage_server():
+def _stage_server_base(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.getbasetemp()
+    _BASE[:] = [root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root]
     yield
-    for server in _SERVER:
-        server.stdin.close()
-        server.wait(timeout=60)
+    for connection in _SERVER:
+        connection.close()  # the server stops once no worker is connected
 
 
 def line_of(path: Path, key: str) -> int:

@@ -2,14 +2,17 @@
 per stage: what `dvc repro` does in a fresh copy (every stage in dvc.yaml order, stopping at the
 first that fails), minus start-up and imports.
 
-Started once per test process by tests/conftest.py. It imports the heavy libraries once
-(pandas, pandera, frictionless, great-expectations, matplotlib) and loads what they load on
-first use, then reads one JSON request per line on stdin: {"repo": <copy>, "stdout": <file>,
-"stderr": <file>}. For each it forks a child that imports `pipelines` from the copy (so every
-path it computes is the copy's) and runs each stage's main() as `python -m pipelines.<stage>`
-would (bad input: the problems on stderr and exit status 1). It answers {"returncode": N}.
+Started once per test run by tests/conftest.py (`stage_server.py SOCKET [COPY]`), and shared by
+the pytest-xdist workers, which connect to it on a Unix socket. It imports the heavy libraries
+once (pandas, pandera, frictionless, great-expectations, matplotlib) and loads what they load on
+first use, then reads one JSON request per line from each connection: {"repo": <copy>,
+"stdout": <file>, "stderr": <file>}. For each it forks a child that imports `pipelines` from the
+copy (so every path it computes is the copy's) and runs each stage's main() as
+`python -m pipelines.<stage>` would (bad input: the problems on stderr and exit status 1). When
+the child ends it answers that connection {"returncode": N}; the children of two connections run
+side by side. It stops when no worker has been connected for IDLE seconds.
 
-Given an unbroken copy (`stage_server.py COPY`), it first stages and validates that once and
+Given an unbroken copy, it first stages and validates that once and
 keeps frictionless' report on each table (keep_reports): a broken copy changes one or two raw
 files, so most of its staged tables are byte for byte those, and their report is the same.
 """
@@ -22,9 +25,12 @@ import importlib
 import io
 import json
 import os
+import selectors
 import shutil
+import socket
 import sys
 import tempfile
+import time
 import traceback
 from typing import Any
 
@@ -83,6 +89,8 @@ REPORTS: dict[tuple[bytes, str, bytes, str], object] = {}
 CHECKS: dict[tuple[bytes, str, bytes], set[str]] = {}
 # raw files parsed, by (reader, file, columns, bytes): kept the same way (KEPT_PARSES)
 PARSES: dict[tuple[object, ...], object] = {}
+# Krippendorff's alpha by (level, pairs): kept the same way (KEPT_ALPHAS)
+ALPHAS: dict[tuple[str, tuple[tuple[str, str], ...]], float | None] = {}
 
 
 def keep_reports() -> None:
@@ -93,6 +101,7 @@ def keep_reports() -> None:
     speed.KEPT_REPORTS = REPORTS
     speed.KEPT_CHECKS = CHECKS
     speed.KEPT_PARSES = PARSES
+    speed.KEPT_ALPHAS = ALPHAS
 
 
 def learn(unbroken: str) -> None:
@@ -147,24 +156,65 @@ def child(request: dict) -> int:
         sys.stderr.flush()
 
 
-def main() -> None:
-    warm()
-    if sys.argv[1:]:
-        learn(sys.argv[1])
-    gc.freeze()
+IDLE = 5.0  # seconds without a connection before it stops (the first worker connects at once)
+
+
+def serve(path: str) -> None:
+    """Answer requests from any number of connections until none has been open for IDLE seconds."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen()
     print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            gc.enable()
-            code = 1
-            try:
-                code = child(request)
-            finally:
-                os._exit(code)
-        _, status = os.waitpid(pid, 0)
-        print(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}), flush=True)
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    pending: dict[socket.socket, bytes] = {}  # open connections and what they sent of a request
+    running: dict[int, socket.socket] = {}  # child pid -> the connection that asked for it
+    idle_since = time.monotonic()
+    while pending or running or time.monotonic() - idle_since < IDLE:
+        for key, _ in selector.select(timeout=0.02):
+            if key.fileobj is listener:
+                connection, _ = listener.accept()
+                selector.register(connection, selectors.EVENT_READ)
+                pending[connection] = b""
+                continue
+            connection = key.fileobj  # type: ignore[assignment]  # a client's socket
+            data = connection.recv(65536)
+            if not data:
+                selector.unregister(connection)
+                connection.close()
+                del pending[connection]
+                idle_since = time.monotonic()
+                continue
+            pending[connection] += data
+            while b"\n" in pending[connection]:
+                line, pending[connection] = pending[connection].split(b"\n", 1)
+                pid = os.fork()
+                if pid == 0:
+                    gc.enable()
+                    code = 1
+                    try:
+                        code = child(json.loads(line))
+                    finally:
+                        os._exit(code)
+                running[pid] = connection
+        while running:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            answer = json.dumps({"returncode": os.waitstatus_to_exitcode(status)}).encode() + b"\n"
+            with contextlib.suppress(OSError):  # a worker that went away needs no answer
+                running.pop(pid).sendall(answer)
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def main() -> None:
+    path, unbroken = sys.argv[1], sys.argv[2:]
+    warm()
+    if unbroken:
+        learn(unbroken[0])
+    gc.freeze()
+    serve(path)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ def test_every_name_works_unquoted_in_duckdb_and_sqlite(name: str) -> None:
     lite.execute(query).fetchall()
 
 
+@pytest.mark.slow
 def test_an_unzipped_release_loads(release, tmp_path: Path) -> None:
     repo, archive = release
     zipfile.ZipFile(archive).extractall(tmp_path / "unzipped")

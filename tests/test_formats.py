@@ -157,6 +157,7 @@ def test_parquet_holds_every_value_with_the_arrow_type(formats_dir: Path, name: 
     assert table.to_pylist() == [{key: plain(value) for key, value in row.items()} for row in csv_rows(name)]
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(formats_dir: Path, release: tuple[Path, Path]) -> None:
     """This module's build and the release's (another process, in a fresh clone) give the same bytes."""
     dist = release[1].parent

@@ -60,6 +60,7 @@ def built_clone(release, tmp_path: Path) -> Path:
     return repo
 
 
+@pytest.mark.slow
 def test_release_is_reproducible_and_complete(release, tmp_path: Path) -> None:
     version = json.loads((release[0] / "datapackage.json").read_text())["version"]
     content = (release[0] / "dist" / f"nl-defence-opinion-2025-{version}.zip").read_bytes()
@@ -101,6 +102,7 @@ def test_release_is_reproducible_and_complete(release, tmp_path: Path) -> None:
         assert prefix + required in names
 
 
+@pytest.mark.slow
 def test_every_readme_link_resolves_inside_the_archive(release) -> None:
     repo, _ = release
     version = json.loads((repo / "datapackage.json").read_text())["version"]
@@ -118,6 +120,7 @@ def test_every_readme_link_resolves_inside_the_archive(release) -> None:
     assert dead == [], f"README links that do not resolve inside the archive: {dead}"
 
 
+@pytest.mark.slow
 def test_make_repro_inside_the_unzipped_archive_reproduces_the_published_bytes(release, tmp_path: Path) -> None:
     repo, _ = release
     version = json.loads((repo / "datapackage.json").read_text())["version"]
@@ -146,6 +149,7 @@ def test_make_repro_inside_the_unzipped_archive_reproduces_the_published_bytes(r
     assert [str(p) for p in published if rebuilt[p] != published[p]] == []
 
 
+@pytest.mark.slow
 def test_release_refuses_committed_files_the_pipeline_does_not_make(release, tmp_path: Path) -> None:
     """A published file edited by hand and committed: the release's own `dvc repro` rewrites it
     (only `publish` reruns; tests/test_reproducible.py shows a raw edit without a rebuild)."""
@@ -169,8 +173,8 @@ def test_release_refuses_a_dirty_tree(tmp_path: Path) -> None:
     assert result.returncode == 1 and "uncommitted changes" in result.stderr and not (repo / "dist").exists()
 
 
-def test_release_refuses_mismatched_versions(release, tmp_path: Path) -> None:
-    repo = built_clone(release, tmp_path)
+def test_release_refuses_mismatched_versions(tmp_path: Path) -> None:
+    repo = committed_copy(tmp_path)
     cff = repo / "CITATION.cff"
     cff.write_text(re.sub(r"^version: ", "version: 9", cff.read_text(), count=1, flags=re.M))
     git(repo, "commit", "-qam", "bump")

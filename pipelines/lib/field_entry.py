@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from pipelines.lib import speed
 from pipelines.lib.package import rel, table_schema
 from pipelines.lib.raw import InputError, RawRow, load_yaml, read_raw_csv
 
@@ -430,6 +431,10 @@ def alpha(pairs: list[tuple[str, str]], level: Literal["nominal", "interval"]) -
     """Krippendorff's alpha of two coders over the cells; None where it is undefined (every
     value the same: no disagreement to expect). An empty cell is a value of its own for a
     category and missing for a number."""
+    return speed.kept_alpha(level, pairs, lambda: compute_alpha(pairs, level))
+
+
+def compute_alpha(pairs: list[tuple[str, str]], level: Literal["nominal", "interval"]) -> float | None:
     import krippendorff  # only the double_entry stage needs it (and numpy with it)
     import numpy as np
 

@@ -33,6 +33,8 @@ TRICKS = {
     "report on a table that it validated before, byte for byte",
     "kept_parses": "the same processes (tests/stage_server.py, tests/mutation_worker.py) reuse the parse of a raw file "
     "that they parsed before, byte for byte (a mutant changes one raw file of about 100)",
+    "kept_alphas": "the same processes reuse Krippendorff's alpha of a field whose pairs of entries they computed it for before "
+    "(a mutant changes the entries of one file)",
     "kept_checks": "the same process (tests/stage_server.py) reuses great-expectations' outcome on a reconciliation table "
     "that it checked before, equal in every value and type",
 }
@@ -189,3 +191,17 @@ def kept_parse(key: tuple[object, ...], content: bytes, parse: Callable[[], Pars
     if full not in KEPT_PARSES:
         KEPT_PARSES[full] = parse()
     return copy(KEPT_PARSES[full])
+
+
+# Krippendorff's alpha by (level, the pairs of entries): set like KEPT_PARSES.
+KEPT_ALPHAS: dict[tuple[str, tuple[tuple[str, str], ...]], float | None] | None = None
+
+
+def kept_alpha(level: str, pairs: list[tuple[str, str]], compute: Callable[[], float | None]) -> float | None:
+    """`compute()`, or the alpha computed before for the same level and pairs."""
+    if KEPT_ALPHAS is None or not on("kept_alphas"):
+        return compute()
+    key = (level, tuple(pairs))
+    if key not in KEPT_ALPHAS:
+        KEPT_ALPHAS[key] = compute()
+    return KEPT_ALPHAS[key]
