@@ -37,6 +37,7 @@ NON_FIGURE_CLASSES = {
     "date": "the date of a meeting, a publication, a letter or an event",
     "title": "a number in the title of a document, a law, an organisation or a programme",
     "outside_subject": "a number the document states about something outside the package's subject",
+    "not_a_number": "a word spelled like a number word that is not one here ('acht' of the verb 'achten')",
 }
 # Why a left_out.csv row is not published (its `reason_class`). "The package has no place for
 # it" is not among them: an in-scope statement gets a place.
@@ -59,6 +60,7 @@ class Finder(Protocol):
 
     lines: list[str]
     folded: list[str]
+    squashed: list[str]
     variants: list[tuple[str, list[int]]]
 
 
@@ -83,21 +85,22 @@ class Declaration:
 
 def tokens(doc: Finder) -> list[Token]:
     """Every number token of the document, with where it stands in the squashed text."""
-    # where each line starts in each variant (a variant drops a hyphen at a line end, or keeps it)
+    # where each line starts in each variant: verify_sources.Document.read joins the squashed
+    # lines, the first variant without a hyphen at a line end, the second with it
     starts: list[list[int]] = []
-    for _, where in doc.variants:
-        first: dict[int, int] = {}
-        for index, number in enumerate(where):
-            first.setdefault(number, index)
-        starts.append([first.get(n, -1) for n in range(1, len(doc.lines) + 1)])
+    for keep_hyphen in (False, True)[: len(doc.variants)]:
+        offset, line_starts = 0, []
+        for body in doc.squashed:
+            line_starts.append(offset)
+            offset += len(body) - (1 if body.endswith("-") and not keep_hyphen else 0)
+        starts.append(line_starts)
     out = []
     for number, folded in enumerate(doc.folded, start=1):
         for match in TOKEN.finditer(folded):
             before = len("".join(folded[: match.start()].split()))
             length = len("".join(match.group().split()))
             spans = tuple((s[number - 1] + before, s[number - 1] + before + length) for s in starts)
-            if all(start >= 0 for start, _ in spans):
-                out.append(Token(number, match.start(), match.group(), spans))
+            out.append(Token(number, match.start(), match.group(), spans))
     return out
 
 
@@ -160,28 +163,34 @@ def declarations(path: Path, relative: str) -> tuple[list[Declaration], list[str
 
 def declared(doc: Finder, rules: Iterable[Declaration]) -> tuple[set[tuple[int, int]], dict[tuple[str, int], int]]:
     """(line, column) of every token inside a declared non-figure, and how many each rule covers."""
+    spans: dict[int, list[tuple[int, int]]] = {}  # the lines that have numbers, and where they stand
+    for number, folded in enumerate(doc.folded, start=1):
+        found = [(m.start(), m.end()) for m in TOKEN.finditer(folded)]
+        if found:
+            spans[number] = found
     covered: set[tuple[int, int]] = set()
     used: dict[tuple[str, int], int] = {}
-    rules = list(rules)
     for rule in rules:
-        used[(rule.file, rule.line)] = 0
-        block = False
-        for number, folded in enumerate(doc.folded, start=1):
-            if rule.until is not None:
+        count = 0
+        if rule.until is not None:
+            block = False
+            for number, folded in enumerate(doc.folded, start=1):
                 if not block and rule.pattern.search(folded):
                     block = True
                 elif block and rule.until.search(folded):
                     block = False
                 if block:
-                    for match in TOKEN.finditer(folded):
-                        covered.add((number, match.start()))
-                        used[(rule.file, rule.line)] += 1
-                continue
-            for outer in rule.pattern.finditer(folded):
-                for match in TOKEN.finditer(folded):
-                    if outer.start() <= match.start() and match.end() <= outer.end() and outer.end() > outer.start():
-                        covered.add((number, match.start()))
-                        used[(rule.file, rule.line)] += 1
+                    for start, _ in spans.get(number, ()):
+                        covered.add((number, start))
+                        count += 1
+        else:
+            for number, found in spans.items():
+                for outer in rule.pattern.finditer(doc.folded[number - 1]):
+                    for start, end in found:
+                        if outer.start() <= start and end <= outer.end() and outer.end() > outer.start():
+                            covered.add((number, start))
+                            count += 1
+        used[(rule.file, rule.line)] = count
     return covered, used
 
 
@@ -207,7 +216,7 @@ class Account:
     by: dict[str, int]  # how many tokens each way accounts for
 
 
-def account(doc: Finder, source_id: str, covering: Mapping[str, Iterable[str]], rules: Iterable[Declaration], squash) -> Account:
+def account(doc: Finder, source_id: str, covering: Mapping[str, Iterable[str]], non_figures: set[tuple[int, int]], squash) -> Account:
     """Which number tokens of one document are accounted for, and how. `covering` gives the texts
     that account for the numbers inside them, by way: 'quote' (a published row's quote or
     as-printed text), 'excerpt' (a printed table's excerpt), 'left_out' (a left_out.csv quote)."""
@@ -218,8 +227,6 @@ def account(doc: Finder, source_id: str, covering: Mapping[str, Iterable[str]], 
         for text in texts:
             for variant, spans in enumerate(quote_spans(doc, text, squash)):
                 ranges[kind][variant] += spans
-    non_figures, _ = declared(doc, rules)
-
     merged = {way: [union(spans) for spans in variants] for way, variants in ranges.items()}
 
     def inside(token: Token, way: str) -> bool:
@@ -283,7 +290,7 @@ def left_out_quotes(root: Path) -> tuple[dict[str, list[str]], list[str]]:
 def ledger(root: Path, folder: Path, tables: Path | None = None) -> tuple[list[Account], list[str], dict[str, list[str]]]:
     """The ledger of every source whose text layer is in `folder`: the accounts, the problems with
     the declarations and left_out.csv files, and each document's lines (to name them)."""
-    import verify_sources  # the same reading and normalisation as the quote checks
+    import verify_sources  # the same reading and normalisation as the quote checks (it imports this module)
 
     tables = tables or root / "data"
     sources = {row["source_id"]: row for _, row in read_rows(tables / "sources.csv")}
@@ -304,10 +311,10 @@ def ledger(root: Path, folder: Path, tables: Path | None = None) -> tuple[list[A
         relative = f"data/raw/{source_id}/non_figures.csv"
         rules, wrong = declarations(root / relative, relative)
         problems += wrong
-        _, used = declared(doc, rules)
+        non_figures, used = declared(doc, rules)
         problems += [f"{file}, line {line}: declares no number of the document" for (file, line), n in used.items() if n == 0]
         covering = {"quote": quotes, "excerpt": excerpts.get(source_id, []), "left_out": leaving.get(source_id, [])}
-        accounts.append(account(doc, source_id, covering, rules, verify_sources.squash))
+        accounts.append(account(doc, source_id, covering, non_figures, verify_sources.squash))
         lines[source_id] = doc.lines
     return accounts, problems, lines
 

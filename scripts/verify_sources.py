@@ -33,6 +33,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ledger
+
 ROOT = Path(__file__).resolve().parent.parent
 QUOTE_COLUMNS = ("quote", "evidence_quote", "inputs_quote", "left_quote", "right_quote", "reuse_terms_quote")
 # Text typed as printed, by resource or raw file name: {column: condition on the row}.
@@ -382,6 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     for source_id in sorted(counts):
         summary = ", ".join(f"{n} {what}" for what, n in counts[source_id].items())
         print(f"{source_id}: {summary}")
+    if not args.staged:  # the number ledger (scripts/ledger.py) reads what is published
+        accounts, wrong, _ = ledger.ledger(ROOT, args.sources)
+        problems += wrong
+        for account in accounts:
+            rest = f"; {len(account.unaccounted)} not yet (make ledger lists them)" if account.unaccounted else ""
+            print(f"{account.source_id}: {account.accounted} of {account.total} numbers accounted{rest}")
     for problem in problems:
         print(problem, file=sys.stderr)
     print(
