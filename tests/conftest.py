@@ -235,6 +235,7 @@ def built_repo(built: tuple[Path, dict], tmp_path: Path) -> Path:
 
 
 _SERVER: list[socket.socket] = []  # this worker's connection to the stage server
+_STARTED: list[subprocess.Popen] = []  # the stage server, if this worker started it
 _BASE: list[Path] = []  # the folder the pytest-xdist workers share (tmp_path_factory's)
 
 
@@ -253,15 +254,17 @@ def stage_server() -> socket.socket:
             connection.connect(str(path))
         except (FileNotFoundError, ConnectionRefusedError):
             path.unlink(missing_ok=True)
+            clients = os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")
             server = subprocess.Popen(
-                [str(BIN / "python"), str(ROOT / "tests" / "stage_server.py"), str(path), *map(str, _CLEAN)],
+                [str(BIN / "python"), str(ROOT / "tests" / "stage_server.py"), str(path), clients, *map(str, _CLEAN)],
                 cwd=ROOT,
                 env=env(),
                 stdout=subprocess.PIPE,
                 text=True,
-                start_new_session=True,  # it outlives the worker that started it while the other still runs tests
+                start_new_session=True,  # not in the worker's process group: a signal to the worker leaves it to the other
             )
             assert json.loads(server.stdout.readline()) == {"ready": True}  # type: ignore[union-attr]  # stdout=PIPE
+            _STARTED.append(server)
             connection.connect(str(path))
     _SERVER.append(connection)
     return connection
@@ -290,7 +293,9 @@ def _stage_server_base(tmp_path_factory: pytest.TempPathFactory):
     _BASE[:] = [root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root]
     yield
     for connection in _SERVER:
-        connection.close()  # the server stops once no worker is connected
+        connection.close()  # the server stops when every worker has left
+    for server in _STARTED:
+        server.wait(timeout=600)  # so that its CPU time counts as this run's (make bench measures it)
 
 
 def line_of(path: Path, key: str) -> int:

@@ -2,7 +2,7 @@
 per stage: what `dvc repro` does in a fresh copy (every stage in dvc.yaml order, stopping at the
 first that fails), minus start-up and imports.
 
-Started once per test run by tests/conftest.py (`stage_server.py SOCKET [COPY]`), and shared by
+Started once per test run by tests/conftest.py (`stage_server.py SOCKET CLIENTS [COPY]`), and shared by
 the pytest-xdist workers, which connect to it on a Unix socket. It imports the heavy libraries
 once (pandas, pandera, frictionless, great-expectations, matplotlib) and loads what they load on
 first use, then reads one JSON request per line from each connection: {"repo": <copy>,
@@ -10,7 +10,8 @@ first use, then reads one JSON request per line from each connection: {"repo": <
 copy (so every path it computes is the copy's) and runs each stage's main() as
 `python -m pipelines.<stage>` would (bad input: the problems on stderr and exit status 1). When
 the child ends it answers that connection {"returncode": N}; the children of two connections run
-side by side. It stops when no worker has been connected for IDLE seconds.
+side by side. It stops when as many workers as pytest-xdist runs (CLIENTS) have connected and
+left, or when none has been connected for IDLE seconds.
 
 Given an unbroken copy, it first stages and validates that once and
 keeps frictionless' report on each table (keep_reports): a broken copy changes one or two raw
@@ -159,8 +160,9 @@ def child(request: dict) -> int:
 IDLE = 5.0  # seconds without a connection before it stops (the first worker connects at once)
 
 
-def serve(path: str) -> None:
-    """Answer requests from any number of connections until none has been open for IDLE seconds."""
+def serve(path: str, clients: int) -> None:
+    """Answer requests from any number of connections until `clients` have come and gone, or
+    none has been open for IDLE seconds."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen()
@@ -169,11 +171,12 @@ def serve(path: str) -> None:
     selector.register(listener, selectors.EVENT_READ)
     pending: dict[socket.socket, bytes] = {}  # open connections and what they sent of a request
     running: dict[int, socket.socket] = {}  # child pid -> the connection that asked for it
-    idle_since = time.monotonic()
-    while pending or running or time.monotonic() - idle_since < IDLE:
+    idle_since, served = time.monotonic(), 0
+    while pending or running or (served < clients and time.monotonic() - idle_since < IDLE):
         for key, _ in selector.select(timeout=0.02):
             if key.fileobj is listener:
                 connection, _ = listener.accept()
+                served += 1
                 selector.register(connection, selectors.EVENT_READ)
                 pending[connection] = b""
                 continue
@@ -209,12 +212,12 @@ def serve(path: str) -> None:
 
 
 def main() -> None:
-    path, unbroken = sys.argv[1], sys.argv[2:]
+    path, clients, unbroken = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
     warm()
     if unbroken:
         learn(unbroken[0])
     gc.freeze()
-    serve(path)
+    serve(path, clients)
 
 
 if __name__ == "__main__":
