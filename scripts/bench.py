@@ -254,7 +254,13 @@ TRICK_PAIRS = 3
 # Tricks whose gain is in `make test` rather than in one rebuild, measured on the test file where
 # they count: the fault injection runs tidy for each of its 210 mutants; the broken copies are
 # validated by the stage server.
-IN_TESTS = {"libyaml": "tests/test_mutations.py", "kept_reports": "tests/test_bad_input.py", "kept_checks": "tests/test_poll.py"}
+IN_TESTS = {
+    "libyaml": "tests/test_mutations.py",
+    "kept_reports": "tests/test_bad_input.py",
+    "kept_checks": "tests/test_poll.py",
+    "kept_parses": "tests/test_mutations.py",
+    "kept_alphas": "tests/test_mutations.py",
+}
 
 
 def trick_gains() -> dict[str, tuple[float, float, str]]:

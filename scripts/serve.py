@@ -63,6 +63,7 @@ VALUE_COLUMNS = {
     "financial_figures": "amount",
     "spending_norms": "pct_gdp",
     "industry_shares": "share_pct",
+    "counts": "count",
     "claims": "claimed_value",
 }
 

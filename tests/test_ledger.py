@@ -94,7 +94,8 @@ def test_a_declaration_outside_the_classes_or_declaring_nothing_is_named(repo: P
 
 def test_make_ledger_fails_while_a_number_is_unaccounted_and_names_it() -> None:
     result = run(["make", "--no-print-directory", "ledger", f"SOURCES={SOURCES}"], ROOT)
-    expected = unaccounted(ROOT, SOURCES, LETTER)
-    assert (result.returncode == 0) == (not expected)
-    for line, text in expected:
-        assert f"{LETTER}, line {line}: number {text!r} not accounted for" in result.stdout
+    accounts, _, _ = ledger.ledger(ROOT, SOURCES)
+    expected = [(a.source_id, t.line, t.text) for a in accounts for t in a.unaccounted]
+    assert (result.returncode == 0) == (not expected), result.stderr
+    for source_id, line, text in expected:
+        assert f"{source_id}, line {line}: number {text!r} not accounted for" in result.stdout

@@ -10,7 +10,7 @@ What it reads:
 - percentages, '42%' and '31 procent' (the % or 'procent' is the unit, not part of the number);
 - amounts as printed: '6,3 miljard' reads 6.3 and '19 miljoen' 19; the scale ('miljard',
   'miljoen') is a separate field of the data, never multiplied in;
-- number words: 'één' to 'zestien', the tens to 'vijftig', 'honderd', and 'helft' (50, as
+- number words: 'één' to 'negentien', the tens to 'negentig', 'honderd', 'duizend', and 'helft' (50, as
   'de helft' in a percentage field); 'een' is not read, as it is also the indefinite article;
 - fractions in words, as percentages: 'een kwart' 25, 'de helft' 50, 'een derde' 33.3...,
   'een vijfde' and 'een op vijf' 20, 'twee op vijf' 40, 'drie op tien' 30, 'vier op tien' 40,
@@ -63,11 +63,19 @@ NUMBER_WORDS: dict[str, int] = {
     "veertien": 14,
     "vijftien": 15,
     "zestien": 16,
+    "zeventien": 17,
+    "achttien": 18,
+    "negentien": 19,
     "twintig": 20,
     "dertig": 30,
     "veertig": 40,
     "vijftig": 50,
+    "zestig": 60,
+    "zeventig": 70,
+    "tachtig": 80,
+    "negentig": 90,
     "honderd": 100,
+    "duizend": 1000,
     "helft": 50,  # 'de helft' in a percentage field: half is 50%
 }
 # Verbal quantities as the documents print them (accents dropped: 'Eén op vijf'), read as percentages.

@@ -503,6 +503,7 @@ OWN_IDS = frozenset(
         "figure_id:financial_figures",
         "norm_id:spending_norms",
         "share_id:industry_shares",
+        "count_id:counts",
         "claim_id:claims",
         "discrepancy_id:discrepancies",
         "source_id:sources",

@@ -47,6 +47,7 @@ CONTEXT_NUMBERS = {
     "financial_figures": ("item_count", "reference_year"),
     "spending_norms": ("pct_gdp_max", "agreed_year", "target_year", "review_year", "nl_first_met_year", "allies_meeting"),
     "industry_shares": (),
+    "counts": ("year",),
     "poll_method": ("value_number",),
 }
 
@@ -110,4 +111,5 @@ CHECKS: dict[str, tuple[dict[str, str], dict[str, str] | None, Callable[[dict[st
     "financial_figures": ({"amount": "printed"}, None, None),
     "spending_norms": ({"pct_gdp": "printed"}, None, None),
     "industry_shares": ({"share_pct": "printed"}, None, None),
+    "counts": ({"count": "printed"}, None, None),
 }

@@ -20,6 +20,6 @@ def second_entry_prose() -> tuple[list[CheckRow], list[str]]:
 
 DOCUMENT = Document(
     SOURCE_ID,
-    prose_resources=("force_requirements", "financial_figures", "spending_norms"),
+    prose_resources=("force_requirements", "financial_figures", "spending_norms", "counts"),
     second_entries=(second_entry_prose,),
 )

@@ -34,6 +34,7 @@ ORIGIN = Document(
         "financial_figures",
         "spending_norms",
         "industry_shares",
+        "counts",
     ),
     second_entries=(second_entry_prose,),
 )

@@ -26,7 +26,7 @@ def second_entry_prose() -> tuple[list[CheckRow], list[str]]:
 # the document its cross-checks' inputs name; DOCUMENT, at the end, adds the checks
 ORIGIN = Document(
     SOURCE_ID,
-    prose_resources=("mission_contributions", "financial_figures", "spending_norms"),
+    prose_resources=("mission_contributions", "financial_figures", "spending_norms", "counts"),
     second_entries=(second_entry_prose,),
 )
 

@@ -362,6 +362,7 @@ def coverage(tables: dict[str, pd.DataFrame], checks: pd.DataFrame) -> list[tupl
         "financial_figures",
         "spending_norms",
         "industry_shares",
+        "counts",
         "claims",
     ]
     for source in tables["sources"].source_id:
