@@ -280,7 +280,9 @@ def quoted_items(root: Path, sources: set[str], tables: Path) -> list[Item]:
     return items
 
 
-def excerpt_problems(root: Path, texts: dict[str, str]) -> tuple[Counter, list[str]]:
+def excerpt_problems(root: Path, texts: dict[str, str], by_text: bool = False) -> tuple[Counter, list[str]]:
+    """Every excerpt against its text layer: line by line at its line range, or (by_text, for a
+    reader's own extraction) its lines found in the document, in order, white space aside."""
     counts: Counter[str] = Counter()
     problems: list[str] = []
     for path in sorted((root / "data" / "raw").rglob("*.excerpt.txt")):
@@ -296,8 +298,19 @@ def excerpt_problems(root: Path, texts: dict[str, str]) -> tuple[Counter, list[s
             body = body[:-1]
         if source_id not in texts:
             continue
-        document = texts[source_id].split("\n")
         counts[source_id] += 1
+        if by_text:
+            whole, position = squash(texts[source_id]), 0
+            for offset, line in enumerate(body):
+                # a page number that fell inside the table is dropped from the reader's extraction too
+                skipped = not line.strip() or PAGE_NUMBER.match(line)
+                found = position if skipped else whole.find(squash(line), position)
+                if found < 0:
+                    problems.append(f"{relative}, line {offset + 4}: not in the text of {source_id} (after the excerpt's lines before it)")
+                    break
+                position = found
+            continue
+        document = texts[source_id].split("\n")
         for offset, line in enumerate(body):
             number = first + offset
             if number > len(document) or line.rstrip() != document[number - 1].rstrip():
@@ -305,9 +318,31 @@ def excerpt_problems(root: Path, texts: dict[str, str]) -> tuple[Counter, list[s
     return counts, problems
 
 
-def verify(root: Path, folder: Path, tables: Path | None = None) -> tuple[dict[str, Counter], list[str]]:
+# A page number alone on a line, or 'Pag. 4/20', in a reader's own extraction.
+PAGE_NUMBER = re.compile(r"^\s*(?:Pag(?:ina)?\.?\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?\s*$", re.IGNORECASE)
+
+
+def own_extraction(text: str) -> str:
+    """A reader's own extraction with its page furniture dropped: form feeds, lines that are only
+    a page number, and short lines that recur on many pages (running headers and footers), which
+    would otherwise stand in the middle of a quote that runs across a page break."""
+    lines = text.replace("\f", "\n").split("\n")
+    recurring = Counter(line.strip() for line in lines if 0 < len(line.strip()) <= 80)
+    furniture = {line for line, n in recurring.items() if n >= 3 and not re.search(r"[.;:]$", line)}
+    return "\n".join(line for line in lines if not PAGE_NUMBER.match(line) and line.strip() not in furniture)
+
+
+def verify(
+    root: Path, folder: Path, tables: Path | None = None, own: bool = False, notes: list[str] | None = None
+) -> tuple[dict[str, Counter], list[str]]:
     """The package against the text layers in `folder`; `tables` holds the resources (data/, or
-    build/tidy/ to verify what is about to be published)."""
+    build/tidy/ to verify what is about to be published).
+
+    own: the files are a reader's own extraction of the documents (their PDF through pdftotext,
+    say), not our text layers: a different SHA-256 is a note (in `notes`), not a mismatch; running
+    page headers and footers are dropped (own_extraction); excerpts are found by their text, not
+    at their line numbers; and whether a quote stands inside the part its locator names is not
+    checked, since the parts are found by the layout of our text layers."""
     tables = tables or root / "data"
     sources = {row["source_id"]: row for _, row in read_csv(tables / "sources.csv")}
     counts: dict[str, Counter] = defaultdict(Counter)
@@ -319,6 +354,16 @@ def verify(root: Path, folder: Path, tables: Path | None = None) -> tuple[dict[s
             problems.append(f"{source_id}: text layer {path} is missing")
             continue
         content = path.read_bytes()
+        if own:
+            digest = hashlib.sha256(content).hexdigest()
+            if digest != row["text_layer_sha256"] and notes is not None:
+                notes.append(
+                    f"{source_id}: {path} is not our text layer (sha256 {digest[:12]}…, ours {row['text_layer_sha256'][:12]}…): "
+                    "verified by text, as a reader's own extraction"
+                )
+            counts[source_id]["own extraction"] += 1
+            texts[source_id] = own_extraction(content.decode("utf-8", errors="replace"))
+            continue
         if hashlib.sha256(content).hexdigest() != row["text_layer_sha256"]:
             problems.append(
                 f"{source_id}: {path} has sha256 {hashlib.sha256(content).hexdigest()}, "
@@ -327,7 +372,7 @@ def verify(root: Path, folder: Path, tables: Path | None = None) -> tuple[dict[s
             continue
         counts[source_id]["text layer sha256"] += 1
         texts[source_id] = content.decode("utf-8")
-    excerpts, wrong = excerpt_problems(root, texts)
+    excerpts, wrong = excerpt_problems(root, texts, by_text=own)
     problems += wrong
     for source_id, number in excerpts.items():
         counts[source_id]["excerpts"] += number
@@ -353,7 +398,7 @@ def verify(root: Path, folder: Path, tables: Path | None = None) -> tuple[dict[s
                 f"{item.file}, line {item.line}, field '{item.field}': not in the text layer of {item.source_id}: {item.text[:90]!r}"
             )
             continue
-        spans = spans_of(doc, item.locator, names[item.source_id]) if item.locator else None
+        spans = spans_of(doc, item.locator, names[item.source_id]) if item.locator and not own else None
         if spans is None:
             continue
         counts[item.source_id]["inside their locator"] += 1
@@ -372,6 +417,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--staged", action="store_true", help="verify the staged tables in build/tidy/ (before publishing) instead of data/"
     )
+    parser.add_argument(
+        "--own-extraction",
+        action="store_true",
+        help="the folder holds your own extraction of the documents (e.g. pdftotext of the PDFs), not our text layers",
+    )
     args = parser.parse_args(argv)
     if not args.sources.is_dir():
         print(f"verify-sources: {args.sources} is not a folder of text layers", file=sys.stderr)
@@ -380,12 +430,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.staged and not (staged / "sources.csv").is_file():
         print("verify-sources --staged: build/tidy/ has no staged tables; run `dvc repro tidy` first", file=sys.stderr)
         return 1
-    counts, problems = verify(ROOT, args.sources, staged if args.staged else None)
+    notes: list[str] = []
+    counts, problems = verify(ROOT, args.sources, staged if args.staged else None, own=args.own_extraction, notes=notes)
+    for note in notes:
+        print(f"note: {note}")
     for source_id in sorted(counts):
         summary = ", ".join(f"{n} {what}" for what, n in counts[source_id].items())
         print(f"{source_id}: {summary}")
     if not args.staged:  # the number ledger (scripts/ledger.py) reads what is published
-        accounts, wrong, _ = ledger.ledger(ROOT, args.sources)
+        accounts, wrong, _ = ledger.ledger(ROOT, args.sources, own=args.own_extraction)
         problems += wrong
         for account in accounts:
             rest = f"; {len(account.unaccounted)} not yet (make ledger lists them)" if account.unaccounted else ""

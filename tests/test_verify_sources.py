@@ -126,3 +126,38 @@ def test_the_normalisation_allows_only_layout_differences() -> None:
     assert doc.find("Dit is … een zin")  # an ellipsis marks words left out
     assert not doc.find("Dit is een voorbeeld van één zin")
     assert not doc.find("een zin, NATO-lidmaatschap")
+
+
+def reflowed(text: str, header: str) -> str:
+    """A reader's own extraction as another tool might give it: every paragraph wrapped at 64
+    characters, and a running header and a page number after every 40 lines."""
+    import textwrap
+
+    paragraphs = [" ".join(block.split()) for block in text.split("\n\n")]
+    lines = [line for p in paragraphs for line in [*textwrap.wrap(p, 64), ""]]
+    out = []
+    for number, line in enumerate(lines, start=1):
+        out.append(line)
+        if number % 40 == 0:
+            out += [header, str(number // 40), ""]
+    return "\n".join(out)
+
+
+def test_a_readers_own_extraction_is_verified_by_text(tmp_path: Path) -> None:
+    folder = shutil.copytree(SOURCES, tmp_path / "own")
+    for name, header in (("kamerbrief-2025-navo-top", "Verslag NAVO-top"), ("ipsos-io-2025-06-navo", "Ipsos I&O")):
+        path = folder / f"{name}.txt"
+        path.write_text(reflowed(path.read_text(encoding="utf-8"), header), encoding="utf-8")
+    assert problems(ROOT, folder)  # as our text layers they fail: other hashes
+    notes: list[str] = []
+    counts, found = verify_sources.verify(ROOT, folder, own=True, notes=notes)
+    assert found == []
+    assert len(notes) == 2 and all("verified by text, as a reader's own extraction" in n for n in notes)
+    assert counts["ipsos-io-2025-06-navo"]["excerpts"] == 5 and counts["kamerbrief-2025-navo-top"]["quotes"] > 100
+    # a word of a published quote changed in the reader's copy is still caught
+    letter = folder / "kamerbrief-2025-navo-top.txt"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("32 bondgenoten", "23 bondgenoten"), encoding="utf-8")
+    _, found = verify_sources.verify(ROOT, folder, own=True, notes=[])
+    assert any(p.startswith("data/counts.csv, line ") and "not in the text layer of kamerbrief-2025-navo-top" in p for p in found), found
+    result = run(["make", "--no-print-directory", "verify-own-extraction", f"SOURCES={folder}"], ROOT)
+    assert result.returncode != 0 and "note: kamerbrief-2025-navo-top:" in result.stdout, result.stdout[-2000:]
