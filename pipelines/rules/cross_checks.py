@@ -264,7 +264,7 @@ def eu_rdc(force: pd.DataFrame) -> pd.DataFrame:
 
 
 def single_ally_guideline(force: pd.DataFrame) -> pd.DataFrame:
-    return force[(force.unit == "pct_of_capabilities") & (force.comparator == "lt")]
+    return force[(force.unit == "pct_of_capabilities") & (force.comparator == "le")]
 
 
 def single_ally_guideline_since(force: pd.DataFrame) -> pd.DataFrame:
