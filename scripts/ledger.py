@@ -19,13 +19,12 @@ accounted" and names the line of every number it cannot account for.
 from __future__ import annotations
 
 import bisect
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+
+from verify_sources import Document, own_extraction, quoted_items, read_csv, read_excerpt
 
 # Why a number of a document is not a figure of the package (non_figures.csv `class`).
 NON_FIGURE_CLASSES = {
@@ -55,15 +54,6 @@ WORDS = (
 TOKEN = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{WORDS})\b", re.IGNORECASE)
 
 
-class Finder(Protocol):
-    """What the ledger needs of a normalised document (scripts/verify_sources.py's Document)."""
-
-    lines: list[str]
-    folded: list[str]
-    squashed: list[str]
-    variants: list[tuple[str, list[int]]]
-
-
 @dataclass(frozen=True)
 class Token:
     line: int  # 1-based
@@ -83,56 +73,15 @@ class Declaration:
     reason: str
 
 
-def tokens(doc: Finder) -> list[Token]:
-    """Every number token of the document, with where it stands in the squashed text."""
-    # where each line starts in each variant: verify_sources.Document.read joins the squashed
-    # lines, the first variant without a hyphen at a line end, the second with it
-    starts: list[list[int]] = []
-    for keep_hyphen in (False, True)[: len(doc.variants)]:
-        offset, line_starts = 0, []
-        for body in doc.squashed:
-            line_starts.append(offset)
-            offset += len(body) - (1 if body.endswith("-") and not keep_hyphen else 0)
-        starts.append(line_starts)
+def tokens(doc: Document) -> list[Token]:
+    """Every number token of the document, with where it stands in each variant's text."""
     out = []
     for number, folded in enumerate(doc.folded, start=1):
         for match in TOKEN.finditer(folded):
             before = len("".join(folded[: match.start()].split()))
             length = len("".join(match.group().split()))
-            spans = tuple((s[number - 1] + before, s[number - 1] + before + length) for s in starts)
+            spans = tuple((offsets[number - 1] + before, offsets[number - 1] + before + length) for offsets in doc.offsets)
             out.append(Token(number, match.start(), match.group(), spans))
-    return out
-
-
-def quote_spans(doc: Finder, quote: str, squash) -> list[list[tuple[int, int]]]:
-    """Per variant, the (start, end) ranges of the squashed text where the quote occurs (an
-    ellipsis in the quote: from the first part's start to the last part's end)."""
-    parts = [squash(part) for part in re.split(r"…|\.\.\.", quote)]
-    parts = [p for p in parts if p]
-    out: list[list[tuple[int, int]]] = []
-    for text, _ in doc.variants:
-        found = []
-        start = text.find(parts[0]) if parts else -1
-        while start >= 0:
-            position = end = start + len(parts[0])
-            for part in parts[1:]:
-                position = text.find(part, position)
-                if position < 0:
-                    break
-                end = position = position + len(part)
-            else:
-                found.append((start, end))
-            start = text.find(parts[0], start + 1)
-        out.append(found)
-    return out
-
-
-def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
-    out, line = [], 2
-    for row in reader:
-        out.append((line, row))
-        line = reader.line_num + 1
     return out
 
 
@@ -141,7 +90,7 @@ def declarations(path: Path, relative: str) -> tuple[list[Declaration], list[str
     if not path.is_file():
         return [], []
     out, problems = [], []
-    for line, row in read_rows(path):
+    for line, row in read_csv(path):
         kind = row.get("class", "")
         if kind not in NON_FIGURE_CLASSES:
             problems.append(f"{relative}, line {line}, field 'class': {kind!r} is not one of {sorted(NON_FIGURE_CLASSES)}")
@@ -161,7 +110,7 @@ def declarations(path: Path, relative: str) -> tuple[list[Declaration], list[str
     return out, problems
 
 
-def declared(doc: Finder, rules: Iterable[Declaration]) -> tuple[set[tuple[int, int]], dict[tuple[str, int], int]]:
+def declared(doc: Document, rules: Iterable[Declaration]) -> tuple[set[tuple[int, int]], dict[tuple[str, int], int]]:
     """(line, column) of every token inside a declared non-figure, and how many each rule covers."""
     spans: dict[int, list[tuple[int, int]]] = {}  # the lines that have numbers, and where they stand
     for number, folded in enumerate(doc.folded, start=1):
@@ -216,7 +165,7 @@ class Account:
     by: dict[str, int]  # how many tokens each way accounts for
 
 
-def account(doc: Finder, source_id: str, covering: Mapping[str, Iterable[str]], non_figures: set[tuple[int, int]], squash) -> Account:
+def account(doc: Document, source_id: str, covering: Mapping[str, Iterable[str]], non_figures: set[tuple[int, int]]) -> Account:
     """Which number tokens of one document are accounted for, and how. `covering` gives the texts
     that account for the numbers inside them, by way: 'quote' (a published row's quote or
     as-printed text), 'excerpt' (a printed table's excerpt), 'left_out' (a left_out.csv quote)."""
@@ -225,7 +174,7 @@ def account(doc: Finder, source_id: str, covering: Mapping[str, Iterable[str]], 
     for kind, texts in covering.items():
         ranges[kind] = [[] for _ in doc.variants]
         for text in texts:
-            for variant, spans in enumerate(quote_spans(doc, text, squash)):
+            for variant, spans in enumerate(doc.occurrences(text)):
                 ranges[kind][variant] += spans
     merged = {way: [union(spans) for spans in variants] for way, variants in ranges.items()}
 
@@ -260,13 +209,12 @@ def first_entry(path: Path) -> bool:
 
 
 def excerpt_texts(root: Path) -> dict[str, list[str]]:
-    """The body of every excerpt, by source."""
+    """The lines of every excerpt, by source (one text per line: a reader's own extraction may
+    order them otherwise)."""
     out: dict[str, list[str]] = {}
     for path in sorted((root / "data" / "raw").rglob("*.excerpt.txt")):
-        lines = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
-        source = next((m.group(1) for line in lines[:3] if (m := re.fullmatch(r"# source_id: (\S+)", line.strip()))), "")
-        # one text per line: an excerpt's lines are verbatim, but a reader's own extraction may order them otherwise
-        out.setdefault(source, []).extend(line for line in lines[3:] if line.strip())
+        source_id, _, body = read_excerpt(path)
+        out.setdefault(source_id, []).extend(line for line in body if line.strip())
     return out
 
 
@@ -276,7 +224,7 @@ def left_out_quotes(root: Path) -> tuple[dict[str, list[str]], list[str]]:
     problems = []
     for path in sorted((root / "data" / "raw").glob("*/left_out.csv")):
         relative = path.relative_to(root).as_posix()
-        for line, row in read_rows(path):
+        for line, row in read_csv(path):
             if "reason_class" in row and row["reason_class"] not in LEFT_OUT_CLASSES:
                 problems.append(
                     f"{relative}, line {line}, field 'reason_class': {row['reason_class']!r} is not one of {sorted(LEFT_OUT_CLASSES)}"
@@ -293,11 +241,9 @@ def ledger(
     """The ledger of every source whose text layer is in `folder` (or of the source `only`): the
     accounts, the problems with the declarations and left_out.csv files, and each document's
     lines (to name them)."""
-    import verify_sources  # the same reading and normalisation as the quote checks (it imports this module)
-
     tables = tables or root / "data"
-    sources = {row["source_id"]: row for _, row in read_rows(tables / "sources.csv")}
-    items = verify_sources.quoted_items(root, set(sources), tables)
+    sources = {row["source_id"]: row for _, row in read_csv(tables / "sources.csv")}
+    items = quoted_items(root, set(sources), tables)
     excerpts = excerpt_texts(root)
     leaving, problems = left_out_quotes(root)
     accounts, lines = [], {}
@@ -306,7 +252,7 @@ def ledger(
         if not path.is_file() or (only and source_id != only):
             continue
         text = path.read_bytes().decode("utf-8", errors="replace")
-        doc = verify_sources.Document.read(source_id, verify_sources.own_extraction(text) if own else text)
+        doc = Document.read(source_id, own_extraction(text) if own else text)
         quotes = [
             i.text
             for i in items
@@ -319,7 +265,7 @@ def ledger(
         if not own:  # a reader's own extraction may break a line where a pattern expects it whole
             problems += [f"{file}, line {line}: declares no number of the document" for (file, line), n in used.items() if n == 0]
         covering = {"quote": quotes, "excerpt": excerpts.get(source_id, []), "left_out": leaving.get(source_id, [])}
-        accounts.append(account(doc, source_id, covering, non_figures, verify_sources.squash))
+        accounts.append(account(doc, source_id, covering, non_figures))
         lines[source_id] = doc.lines
     return accounts, problems, lines
 

@@ -33,8 +33,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ledger
-
 ROOT = Path(__file__).resolve().parent.parent
 QUOTE_COLUMNS = ("quote", "evidence_quote", "inputs_quote", "left_quote", "right_quote", "reuse_terms_quote")
 # Text typed as printed, by resource or raw file name: {column: condition on the row}.
@@ -61,39 +59,54 @@ class Document:
     folded: list[str] = field(default_factory=list)
     squashed: list[str] = field(default_factory=list)
 
+    # where each line starts in each variant's text (the ledger finds numbers by it)
+    offsets: list[list[int]] = field(default_factory=list)
+
     @classmethod
     def read(cls, source_id: str, text: str) -> Document:
         doc = cls(source_id, text.split("\n"))
         doc.folded = [fold(line) for line in doc.lines]
         doc.squashed = ["".join(line.split()) for line in doc.folded]
         for keep_hyphen in (False, True):
-            chars, where = [], []
+            chars, where, offsets, offset = [], [], [], 0
             for number, body in enumerate(doc.squashed, start=1):
                 if body.endswith("-") and not keep_hyphen:
                     body = body[:-1]
                 chars.append(body)
                 where += [number] * len(body)
+                offsets.append(offset)
+                offset += len(body)
             doc.variants.append(("".join(chars), where))
+            doc.offsets.append(offsets)
         return doc
 
-    def find(self, quote: str) -> list[tuple[int, int]]:
-        """Line ranges where the quote occurs (empty when it does not)."""
+    def occurrences(self, quote: str) -> list[list[tuple[int, int]]]:
+        """Per variant, the (start, end) ranges of its text where the quote occurs (with an
+        ellipsis: from the first part's start to the last part's end)."""
         parts = [squash(part) for part in ELLIPSIS.split(quote)]
         parts = [p for p in parts if p]
-        found = []
-        for text, where in self.variants:
+        out: list[list[tuple[int, int]]] = []
+        for text, _ in self.variants:
+            found = []
             start = text.find(parts[0]) if parts else -1
             while start >= 0:
-                position, end = start + len(parts[0]), start + len(parts[0])
+                position = end = start + len(parts[0])
                 for part in parts[1:]:
                     position = text.find(part, position)
                     if position < 0:
                         break
                     end = position = position + len(part)
                 else:
-                    found.append((where[start], where[end - 1]))
+                    found.append((start, end))
                 start = text.find(parts[0], start + 1)
-        return sorted(set(found))
+            out.append(found)
+        return out
+
+    def find(self, quote: str) -> list[tuple[int, int]]:
+        """Line ranges where the quote occurs (empty when it does not)."""
+        return sorted(
+            {(where[start], where[end - 1]) for (_, where), found in zip(self.variants, self.occurrences(quote)) for start, end in found}
+        )
 
 
 def fold(text: str) -> str:
@@ -280,6 +293,19 @@ def quoted_items(root: Path, sources: set[str], tables: Path) -> list[Item]:
     return items
 
 
+def read_excerpt(path: Path) -> tuple[str, int, list[str]]:
+    """An excerpt's source_id, the line of the text layer its body starts at, and its body."""
+    lines = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+    header: dict[str, str] = {}
+    for line in lines[:3]:
+        if match := re.fullmatch(r"# (\w+): (\S+)", line.strip()):
+            header[match.group(1)] = match.group(2)
+    body = lines[3:]
+    if body and body[-1] == "":
+        body = body[:-1]
+    return header["source_id"], int(header["lines"].split("-")[0]), body
+
+
 def excerpt_problems(root: Path, texts: dict[str, str], by_text: bool = False) -> tuple[Counter, list[str]]:
     """Every excerpt against its text layer: line by line at its line range, or (by_text, for a
     reader's own extraction) its lines found in the document, in order, white space aside."""
@@ -287,15 +313,7 @@ def excerpt_problems(root: Path, texts: dict[str, str], by_text: bool = False) -
     problems: list[str] = []
     for path in sorted((root / "data" / "raw").rglob("*.excerpt.txt")):
         relative = path.relative_to(root).as_posix()
-        lines = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").split("\n")
-        header: dict[str, str] = {}
-        for line in lines[:3]:
-            if match := re.fullmatch(r"# (\w+): (\S+)", line.strip()):
-                header[match.group(1)] = match.group(2)
-        source_id, first = header["source_id"], int(header["lines"].split("-")[0])
-        body = lines[3:]
-        if body and body[-1] == "":
-            body = body[:-1]
+        source_id, first, body = read_excerpt(path)
         if source_id not in texts:
             continue
         counts[source_id] += 1
@@ -437,7 +455,9 @@ def main(argv: list[str] | None = None) -> int:
     for source_id in sorted(counts):
         summary = ", ".join(f"{n} {what}" for what, n in counts[source_id].items())
         print(f"{source_id}: {summary}")
-    if not args.staged:  # the number ledger (scripts/ledger.py) reads what is published
+    if not args.staged:  # the number ledger (scripts/ledger.py, which builds on this module) reads what is published
+        import ledger
+
         accounts, wrong, _ = ledger.ledger(ROOT, args.sources, own=args.own_extraction)
         problems += wrong
         for account in accounts:

@@ -91,7 +91,7 @@ CHECKS: dict[tuple[bytes, str, bytes], set[str]] = {}
 # raw files parsed, by (reader, file, columns, bytes): kept the same way (KEPT_PARSES)
 PARSES: dict[tuple[object, ...], object] = {}
 # Krippendorff's alpha by (level, pairs): kept the same way (KEPT_ALPHAS)
-ALPHAS: dict[tuple[str, tuple[tuple[str, str], ...]], float | None] = {}
+ALPHAS: dict[tuple[object, ...], object] = {}
 
 
 def keep_reports() -> None:

@@ -52,6 +52,9 @@ def test_every_folder_agrees_with_its_second_entry_as_committed() -> None:
         ("reference", "party_crosswalk.csv", "cda", "parlgov_id", "236", "235"),
         ("reference", "party_crosswalk.csv", "cda", "wikidata_id", "Q273750", "Q273749"),
         (IPSOS, "waves.csv", "2019-04a", "month", "2019-05", "2019-04"),
+        (IOB, "counts.csv", "iob-eu-tank-types", "organisation", "NATO", "EU"),
+        (IOB, "counts.csv", "iob-hybrid-threats-gps-interference-2024", "comparator", "gt", "approx"),
+        (IOB, "spending_norms.csv", "iob-nato-2pct-agreed-2006", "comparator", "eq", "ge"),
     ],
 )
 def test_a_changed_value_field_is_caught(tmp_path: Path, folder: str, file: str, key: str, field: str, new: str, old: str) -> None:

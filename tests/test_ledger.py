@@ -92,6 +92,20 @@ def test_a_declaration_outside_the_classes_or_declaring_nothing_is_named(repo: P
     assert f"{relative}, line {len(lines)}: declares no number of the document" in problems
 
 
+def test_a_left_out_reason_class_outside_the_list_is_named(repo: Path) -> None:
+    path = repo / "data/raw" / LETTER / "left_out.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [*rows[0], "reason_class"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({**row, "reason_class": "restatement" if n else "no_place_for_it"} for n, row in enumerate(rows))
+    path.write_text(out.getvalue(), encoding="utf-8")
+    _, problems, _ = ledger.ledger(repo, SOURCES, only=LETTER)
+    assert problems == [
+        f"data/raw/{LETTER}/left_out.csv, line 2, field 'reason_class': 'no_place_for_it' is not one of {sorted(ledger.LEFT_OUT_CLASSES)}"
+    ]
+
+
 def test_make_ledger_fails_while_a_number_is_unaccounted_and_names_it() -> None:
     result = run(["make", "--no-print-directory", "ledger", f"SOURCES={SOURCES}"], ROOT)
     accounts, _, _ = ledger.ledger(ROOT, SOURCES)

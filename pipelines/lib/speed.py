@@ -175,33 +175,32 @@ def forget_drawings_except(names: set[str]) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-Parsed = TypeVar("Parsed")
-# Raw files parsed before, by (reader, file, expected columns, its bytes). None (the default) keeps
-# nothing; tests/stage_server.py and tests/mutation_worker.py set a dict, as for KEPT_REPORTS: a
-# broken copy or a mutant differs from the clean copy in one or two of the raw files.
+Kept = TypeVar("Kept")
+# Raw files parsed before, by (reader, file, expected columns, its bytes), and Krippendorff's alpha
+# by (level, the pairs of entries). None (the default) keeps nothing; tests/stage_server.py and
+# tests/mutation_worker.py set dicts, as for KEPT_REPORTS: a broken copy or a mutant differs from
+# the clean copy in one or two raw files.
 KEPT_PARSES: dict[tuple[object, ...], Any] | None = None
+KEPT_ALPHAS: dict[tuple[object, ...], Any] | None = None
 
 
-def kept_parse(key: tuple[object, ...], content: bytes, parse: Callable[[], Parsed], copy: Callable[[Parsed], Parsed]) -> Parsed:
-    """What `parse()` gives for `content`, or a copy of what it gave before for the same key and
-    bytes (a copy: the caller may change it). A parse that raises is not kept."""
+def _kept(trick: str, store: dict[tuple[object, ...], Any] | None, key: tuple[object, ...], make: Callable[[], Kept]) -> Kept:
+    """`make()`, or what it gave before for `key` (a `make` that raises keeps nothing)."""
+    if store is None or not on(trick):
+        return make()
+    if key not in store:
+        store[key] = make()
+    return store[key]
+
+
+def kept_parse(key: tuple[object, ...], content: bytes, parse: Callable[[], Kept], copy: Callable[[Kept], Kept]) -> Kept:
+    """What `parse()` gives for `content`, or a copy (the caller may change it) of what it gave
+    before for the same key and bytes."""
     if KEPT_PARSES is None or not on("kept_parses"):
         return parse()
-    full = (*key, content)
-    if full not in KEPT_PARSES:
-        KEPT_PARSES[full] = parse()
-    return copy(KEPT_PARSES[full])
-
-
-# Krippendorff's alpha by (level, the pairs of entries): set like KEPT_PARSES.
-KEPT_ALPHAS: dict[tuple[str, tuple[tuple[str, str], ...]], float | None] | None = None
+    return copy(_kept("kept_parses", KEPT_PARSES, (*key, content), parse))
 
 
 def kept_alpha(level: str, pairs: list[tuple[str, str]], compute: Callable[[], float | None]) -> float | None:
     """`compute()`, or the alpha computed before for the same level and pairs."""
-    if KEPT_ALPHAS is None or not on("kept_alphas"):
-        return compute()
-    key = (level, tuple(pairs))
-    if key not in KEPT_ALPHAS:
-        KEPT_ALPHAS[key] = compute()
-    return KEPT_ALPHAS[key]
+    return _kept("kept_alphas", KEPT_ALPHAS, (level, tuple(pairs)), compute)
