@@ -20,30 +20,15 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from verify_sources import Document, own_extraction, quoted_items, read_csv, read_excerpt
 
-# Why a number of a document is not a figure of the package (non_figures.csv `class`).
-NON_FIGURE_CLASSES = {
-    "footnote_marker": "a footnote's number, in the text or before the footnote",
-    "section_number": "the number of a section, table, figure, page, list item or recommendation",
-    "page_furniture": "page headers and footers, page numbers",
-    "bibliographic_reference": "a reference to a publication: its year, volume, pages, report or document number",
-    "document_number": "the number of a parliamentary paper, a letter, an ISBN, a telephone number or an address",
-    "date": "the date of a meeting, a publication, a letter or an event",
-    "title": "a number in the title of a document, a law, an organisation or a programme",
-    "outside_subject": "a number the document states about something outside the package's subject",
-    "not_a_number": "a word spelled like a number word that is not one here ('acht' of the verb 'achten')",
-}
-# Why a left_out.csv row is not published (its `reason_class`). "The package has no place for
-# it" is not among them: an in-scope statement gets a place.
-LEFT_OUT_CLASSES = {
-    **NON_FIGURE_CLASSES,
-    "restatement": "restates a value the package publishes (named in the reason)",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pipelines.lib.left_out import LEFT_OUT_CLASSES, NON_FIGURE_CLASSES  # noqa: E402  (the pipeline's one list)
 
 # Written numbers the package reads as figures ("één op vijf", "twee derde", "drie brigades").
 WORDS = (

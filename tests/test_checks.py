@@ -17,7 +17,9 @@ def test_every_tool_and_kind_of_check_is_recorded() -> None:
     checks = rows("checks")
     assert {c["tool"] for c in checks} == {"excerpt", "double_entry", "frictionless", "pandera", "great_expectations"}
     assert {c["kind"] for c in checks} == {"excerpt", "double_entry", "structure", "in_table", "claim", "derived", "consistency"}
-    assert {c["status"] for c in checks} <= {"pass", "known_discrepancy"}, "a published version has no failures"
+    assert {c["status"] for c in checks} <= {"pass", "known_discrepancy", "undetermined"}, "a published version has no failures"
+    # only a claim may be undetermined: its lost cells, or values the document does not print, leave it open
+    assert {c["kind"] for c in checks if c["status"] == "undetermined"} == {"claim"}
 
 
 def test_every_published_resource_and_claim_is_checked() -> None:

@@ -213,6 +213,10 @@ _OLD_WORDS = {  # pipelines/prose.py: NUMBER_WORDS
 ADDED_WORDS = {"zeventien": 17, "achttien": 18, "negentien": 19, "zestig": 60, "zeventig": 70, "tachtig": 80, "negentig": 90,
                "duizend": 1000}  # fmt: skip
 _OLD_WORDS = {**_OLD_WORDS, **ADDED_WORDS}
+# ... and, for issue 22, three ranks the Ipsos I&O report states in words (written out here, not
+# taken from the module under test)
+ADDED_RANK_WORDS = {"het meeste": (1.0, "rank", False), "duidelijk al leider": (1.0, "rank", False),
+                    "hoogtepunt": (1.0, "rank_wave", False)}  # fmt: skip
 
 
 def old_prose_dutch_number(printed: str) -> float | None:  # pipelines/prose.py: dutch_number
@@ -258,6 +262,8 @@ def old_poll_parse_printed(printed: str) -> tuple[float, str, bool]:  # pipeline
         return _OLD_FRACTIONS[text], "approx" if comparator == "eq" else comparator, True
     if text in _OLD_ORDINALS:
         return float(_OLD_ORDINALS[text]), "rank", False
+    if printed.strip().lower() in ADDED_RANK_WORDS:
+        return ADDED_RANK_WORDS[printed.strip().lower()]
     raise ValueError(f"cannot read {printed!r} as a number (expected e.g. '42%', '31 procent', 'een op vijf', 'vierde')")
 
 

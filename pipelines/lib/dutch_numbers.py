@@ -15,7 +15,12 @@ What it reads:
 - fractions in words, as percentages: 'een kwart' 25, 'de helft' 50, 'een derde' 33.3...,
   'een vijfde' and 'een op vijf' 20, 'twee op vijf' 40, 'drie op tien' 30, 'vier op tien' 40,
   'zeven op de tien' 70 (approximate by nature: comparator 'approx');
-- ordinals as ranks: 'eerste' to 'vijfde' (comparator 'rank');
+- ordinals as ranks: 'eerste' to 'vijfde' (comparator 'rank'), and ranks in words: 'het meeste'
+  and 'duidelijk al leider' rank 1 among items, 'hoogtepunt' rank 1 among waves ('rank_wave');
+- comparisons in words, with no number ('vaker', 'lager dan gemiddeld', 'terug op het niveau
+  van'): ``read_comparison`` gives 'above', 'below' or 'same_level';
+- quantities of a set in words ('bijna alle partijen', 'een aantal', 'geen enkele'), read
+  against the set's size: ``quantifier_count``;
 - hedges before a printed value, as a comparator: 'circa', 'rond', 'ongeveer' -> 'approx';
   'ruim', 'meer dan' -> 'gt'; 'bijna', 'minder dan' -> 'lt' (each also marks it approximate).
 
@@ -41,7 +46,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple, overload
 
-Comparator = Literal["eq", "approx", "gt", "lt", "rank"]
+Comparator = Literal["eq", "approx", "gt", "lt", "rank", "rank_wave"]
 # Which marks group thousands: "." (Dutch; ',' is then the decimal mark), or ".," (either,
 # where followed by groups of three digits; otherwise either is a decimal mark).
 Thousands = Literal[".", ".,"]
@@ -91,6 +96,51 @@ FRACTIONS: dict[str, float] = {
     "zeven op de tien": 70.0,
 }
 ORDINALS: dict[str, int] = {"eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5}
+# Ranks the documents state in words, as printed (whole): the rank, and among what. 'het meeste'
+# (seen most often as ...) and 'duidelijk al leider' ('al' as printed, for 'als': clearly seen as
+# the leader) rank an item first among its question's items; 'hoogtepunt' (the high point of a
+# series) ranks a wave first among the waves of the same item.
+RANK_WORDS: dict[str, tuple[int, Comparator]] = {
+    "het meeste": (1, "rank"),
+    "duidelijk al leider": (1, "rank"),
+    "hoogtepunt": (1, "rank_wave"),
+}
+# Comparisons the documents state in words, as printed (whole), without a number: the value lies
+# above or below the one it is compared with (the average, another answer, another wave), or at
+# its level ('terug op het niveau van': within the tolerance of 'approx').
+COMPARISON_WORDS: dict[str, str] = {
+    "vaker": "above",
+    "wat vaker dan gemiddeld": "above",
+    "met name": "above",
+    "hoog": "above",
+    "vooral wantrouwend": "above",
+    "met name hun ‘eigen’ kiezers": "above",
+    "lager": "below",
+    "lager dan gemiddeld": "below",
+    "terug op het niveau van": "same_level",
+}
+# Quantities of a set stated in words (the start of the printed words), read against the size of
+# the set the document defines (its 15 parties; the 10 parties the CPB costed): the comparator
+# and the count. 'alle' / 'ieder' / 'elk': all of them; the words for most or many: a majority
+# (more than half: at least size // 2 + 1), as the claims read 'veel partijen'; the words for
+# some: at least 2, as 'verschillende partijen' (more than one); 'geen enkele': none.
+QUANTIFIERS: dict[str, str] = {
+    "alle": "all",
+    "ieder": "all",
+    "elk": "all",
+    "bijna alle": "majority",
+    "vrijwel alle": "majority",
+    "een grote meerderheid": "majority",
+    "de meerderheid": "majority",
+    "de meeste": "majority",
+    "veel": "majority",
+    "velen": "majority",
+    "een aantal": "some",
+    "sommige": "some",
+    "enkele": "some",
+    "verschillende": "some",
+    "geen enkele": "none",
+}
 # In this order: a value may carry more than one ('circa ruim ...' is read as 'gt').
 HEDGES: dict[str, Comparator] = {
     "circa": "approx",
@@ -141,7 +191,36 @@ def read_printed(printed: str) -> Reading:
         return Reading(FRACTIONS[text], "approx" if comparator == "eq" else comparator, True)
     if text in ORDINALS:
         return Reading(float(ORDINALS[text]), "rank", False)
+    if printed.strip().lower() in RANK_WORDS:
+        rank, comparator = RANK_WORDS[printed.strip().lower()]
+        return Reading(float(rank), comparator, False)
     raise ValueError(UNREADABLE.format(printed=printed))
+
+
+def read_comparison(printed: str) -> str | None:
+    """A comparison in words, the whole printed string ('lager dan gemiddeld'): 'above',
+    'below' or 'same_level'; None if the words are not one of COMPARISON_WORDS."""
+    return COMPARISON_WORDS.get(printed.strip().lower())
+
+
+def quantifier_count(printed: str, size: int | None) -> tuple[str, int] | None:
+    """The comparator and count that quantity words state of a set of `size` things
+    ('Bijna alle partijen' of 15: ('ge', 8); 'een aantal partijen': ('ge', 2); 'geen enkele
+    lidstaat': ('eq', 0)); the longest matching start of the printed words counts. None if
+    they start with none of QUANTIFIERS, or if they need the set's size and it is None."""
+    text = " ".join(printed.lower().split())
+    for words in sorted(QUANTIFIERS, key=len, reverse=True):
+        if text == words or text.startswith(words + " "):
+            kind = QUANTIFIERS[words]
+            if size is None:
+                return ("eq", 0) if kind == "none" else None
+            return {
+                "all": ("eq", size),
+                "majority": ("ge", size // 2 + 1),
+                "some": ("ge", 2),
+                "none": ("eq", 0),
+            }[kind]
+    return None
 
 
 def read_cell(cell: str, *, percent: bool = True, decimals: bool = True) -> str | None:

@@ -88,7 +88,7 @@ VERBATIM = frozenset(
     }
 )
 # fields whose value is a set, written as ';'-separated items in any order
-SET_FIELDS = frozenset({"claimed_parties"})
+SET_FIELDS = frozenset({"claimed_parties", "party_ids"})
 # names of the first entry's own rows, given to the second reader with the row
 LINKS = frozenset({"discrepancy_id", "check_ids", "derived_from"})
 # sidecar keys whose values are verbatim or free text, or (`values`: whether the cells print a
@@ -122,6 +122,7 @@ FILE_RESOURCES = {
     "waves.csv": "poll_waves",
     "method.csv": "poll_method",
     "text_values.csv": "poll_results",
+    "comparisons.csv": "claims",
     "projections_text.csv": "party_fiscal_projections",
     "party_crosswalk.csv": "parties",
 }
@@ -549,6 +550,8 @@ DERIVED: dict[str, dict[str, str]] = {
         "claimed_value": "the printed words (lib/dutch_numbers)",
         "approximate": "the printed words (lib/dutch_numbers)",
         "refers_key": "question_id, wave, respondent_group, item and answer (Ipsos) or key (Clingendael), entered twice",
+        "compared_key": "refers_key with compared_wave, compared_group and compared_answer (Ipsos comparisons.csv), entered twice",
+        "values_printed": "comparisons.csv, entered twice (true for every other claim: their values are printed)",
     },
 }
 # resources made by the pipeline from its own checks, not typed

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pipelines.lib.dutch_numbers import first_number, is_stated
+from pipelines.lib.dutch_numbers import first_number, is_stated, quantifier_count
 from pipelines.lib.package import RAW, raw_columns
-from pipelines.lib.raw import InputError, RawRow, StagedRow, read_raw_csv, staged
+from pipelines.lib.raw import InputError, RawRow, StagedRow, read_raw_csv, read_table, staged
 
 
 def check_number(raw: RawRow, field: str, printed_field: str = "printed") -> str | None:
@@ -37,17 +37,50 @@ def check_number(raw: RawRow, field: str, printed_field: str = "printed") -> str
     return None
 
 
+def check_count(raw: RawRow, parties: dict[str, str]) -> list[str]:
+    """A count's number, comparator and parties against its printed words: quantity words read
+    against out_of ('bijna alle partijen' of 15: ge 8); parties printed one by one ('CDA, Volt en
+    VVD': their number, eq); else a number printed (check_number). Every party named must exist."""
+    cells = raw.cells
+    where = f"{raw.file}, line {raw.line}"
+    named = [p for p in cells["party_ids"].split(";") if p]
+    if any(p not in parties for p in named):
+        return []  # `validate` names the unknown party id (in_table: counted parties are known party ids)
+    problems: list[str] = []
+    words = quantifier_count(cells["printed"], 1) is not None
+    printed_parties = bool(named) and all(parties.get(p, "\0") in cells["printed"] for p in named)
+    if not words and not printed_parties:
+        if first_number(cells["printed"]) is not None or re.match(r"(?i)een\b", cells["printed"]):
+            return problems + [p for p in [check_number(raw, "count")] if p]
+        return [*problems, f"{where}, field 'printed': {cells['printed']!r} states no number, quantity word or named parties"]
+    size = cells["out_of"]
+    reading = quantifier_count(cells["printed"], int(size) if size.isdigit() else None) if words else ("eq", len(named))
+    if reading is None:
+        return [*problems, f"{where}, field 'out_of': {cells['printed']!r} is a quantity in words; give the size of the set it counts from"]
+    if (cells["comparator"], cells["count"]) != (reading[0], str(reading[1])):
+        problems.append(
+            f"{where}, field 'count': {cells['comparator']} {cells['count']!r} is not what {cells['printed']!r} states "
+            f"({reading[0]} {reading[1]})"
+        )
+    return problems
+
+
+def party_abbreviations() -> dict[str, str]:
+    """party_id -> its abbreviation as printed ('gl-pvda' -> 'GL-PvdA')."""
+    return {r.cells["party_id"]: r.cells["abbreviation"] for r in read_table(RAW / "reference" / "parties.csv")}
+
+
 # Further typed numbers of each resource that no other check ties to the document: each must
 # appear in its own row's words (quote, printed words, period, description or note), written
 # as a plain number, in Dutch format ('600.000', '3,5') or as a number word.
 CONTEXT_NUMBERS = {
     "fair_shares": (),
     "mission_contributions": ("value_max", "period_start", "period_end"),
-    "force_requirements": ("quantity_max", "readiness_days_min", "readiness_days_max", "year"),
+    "force_requirements": ("quantity_max", "readiness_days_min", "readiness_days_max", "year", "period_years_min", "period_years_max"),
     "financial_figures": ("item_count", "reference_year"),
     "spending_norms": ("pct_gdp_max", "agreed_year", "target_year", "review_year", "nl_first_met_year", "allies_meeting"),
     "industry_shares": (),
-    "counts": ("year",),
+    "counts": ("year", "out_of"),
     "poll_method": ("value_number",),
 }
 
@@ -79,11 +112,15 @@ def rows(source_id: str, resource: str) -> list[StagedRow]:
     columns = [c for c in raw_columns(resource) if not (derive and c in DERIVED_FIELDS)]
     records = read_raw_csv(RAW / source_id / f"{resource}.csv", columns)
     problems = []
+    parties = party_abbreviations() if resource == "counts" else {}
     for raw in records:
         for printed, quote in (quotes or {"printed": "quote"}).items():
             if raw.cells[printed] and raw.cells[printed] not in raw.cells[quote]:
                 problems.append(f"{raw.file}, line {raw.line}, field '{quote}': does not contain the printed words {raw.cells[printed]!r}")
-        problems += [p for field, printed in numbers.items() if (p := check_number(raw, field, printed))]
+        if resource == "counts":
+            problems += check_count(raw, parties)
+        else:
+            problems += [p for field, printed in numbers.items() if (p := check_number(raw, field, printed))]
         problems += context_problems(raw, resource)
     if problems:
         raise InputError(problems)

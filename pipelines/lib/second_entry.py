@@ -71,7 +71,7 @@ def left_out(source_id: str) -> list[tuple[str, str]]:
         return []
     return [
         (squash(r.cells["quote"]), squash(" ".join(r.cells.values())))
-        for r in read_raw_csv(path, ["locator", "printed", "quote", "reason"])
+        for r in read_raw_csv(path, ["locator", "printed", "quote", "reason_class", "reason"])
     ]
 
 

@@ -13,7 +13,15 @@ Rules for "agree" (the tolerance column):
   ('één op vijf', 'circa'), within 1.5 parties for counts of parties ('ongeveer de helft'),
   within the tolerance a derived check declares (0.5 points for a share stated as 'zo'n');
   gt / lt: strictly above / below;
-- rank: the value's rank among the items of its question, wave and respondent group, highest first;
+- rank: the value's rank among the items of its question, wave and respondent group, highest first
+  (for the matrices: the item's count of matching parties among its own and the `peers` items of
+  its key); rank_wave: among the waves of the same item;
+- above / below / same_level: the value against the row compared_key names, strictly above,
+  strictly below, or within 3 points;
+- undetermined: a claim about the matrices whose count the lost cells leave open (each count from
+  the cells that survive to those plus every lost cell of the item is tried: it is decided only if
+  all agree or all disagree), or a claim on values the document does not print (values_printed
+  false). It is published with status undetermined, never as a pass;
 - set: the parties matching the filter are exactly the claimed ones; includes: at least them;
 - a recomputed share is rounded to the decimals the document prints ('2,5%': one) before
   it is compared; a share of a total (stand-by troops) must be exact;
@@ -121,11 +129,60 @@ def poll_values(results: pd.DataFrame) -> dict[tuple[str, ...], float]:
     return values
 
 
-def party_claim(claim: pd.Series, rows: pd.DataFrame) -> Line:
-    """A claim about the matrices: which parties match its filter, or how many."""
+def holds(comparator: str, claimed: float, observed: float, tolerance: float) -> bool:
+    """Whether an observed count agrees with a claim, by the rules above."""
+    return {
+        "eq": abs(observed - claimed) <= tolerance,
+        "approx": abs(observed - claimed) <= tolerance,
+        "rank": observed == claimed,
+        "gt": observed > claimed,
+        "lt": observed < claimed,
+        "ge": observed >= claimed,
+        "le": observed <= claimed,
+    }[comparator]
+
+
+def undetermined(comparator: str, expected: str, observed: str) -> Line:
+    return {"comparator": "undetermined", "expected": f"{comparator} {expected}", "observed": observed}
+
+
+def lost_cells(table: pd.DataFrame, key: dict) -> int:
+    """The lost cells of the item(s) a filter on the matrices selects, whatever their position."""
+    if "cell_status" not in table.columns or "position" not in key:
+        return 0
+    rows = selected(table, {k: v for k, v in key.items() if k != "position"})
+    return 0 if rows is None else int((rows.cell_status == "lost").sum())
+
+
+def party_rank(claim: pd.Series, key: dict, table: pd.DataFrame) -> Line:
+    """The item's rank by its count of matching parties among its peers, highest first; with lost
+    cells, the best and the worst rank they allow."""
+    peers = key.pop("peers")
+    ranges = {}
+    for item in [key["item"], *peers]:
+        rows = selected(table, key | {"item": item})
+        if rows is None or not len(selected(table, {"table_id": key["table_id"], "item": item})):
+            return {"comparator": "rank", "expected": claim.refers_key, "observed": f"no item {item!r}"}
+        settled = len(rows)
+        ranges[item] = (settled, settled + lost_cells(table, key | {"item": item}))
+    low, high = ranges[key["item"]]
+    best = 1 + sum(other[0] > high for name, other in ranges.items() if name != key["item"])
+    worst = 1 + sum(other[1] > low for name, other in ranges.items() if name != key["item"])
+    if best == worst or not best <= claim.claimed_value <= worst:
+        return numeric("rank", claim.claimed_value, best if claim.claimed_value < best else worst)
+    return undetermined("rank", f"{claim.claimed_value:g}", f"rank {best} to {worst}: lost cells leave it open")
+
+
+def party_claim(claim: pd.Series, rows: pd.DataFrame, lost: int = 0) -> Line:
+    """A claim about the matrices: which parties match its filter, or how many. With lost cells
+    in the item, a count is decided only where every count they allow agrees, or none does."""
     parties = ";".join(sorted(set(rows.party_id)))
     if claim.comparator not in ("set", "includes"):
         tolerance = APPROX["parties"] if claim.comparator == "approx" else 0
+        if lost:
+            outcomes = {holds(claim.comparator, claim.claimed_value, n, tolerance) for n in range(len(rows), len(rows) + lost + 1)}
+            if len(outcomes) > 1:
+                return undetermined(claim.comparator, f"{claim.claimed_value:g} parties", f"{len(rows)} parties, and {lost} lost cells")
         return numeric(claim.comparator, claim.claimed_value, len(rows), tolerance, " parties")
     claimed = ";".join(sorted(str(claim.claimed_parties).split(";")))
     missing = ";".join(sorted(set(claimed.split(";")) - set(parties.split(";")))) or None
@@ -139,24 +196,35 @@ def party_claim(claim: pd.Series, rows: pd.DataFrame) -> Line:
     }
 
 
-def rank(value: float, key: dict, results: pd.DataFrame) -> int:
-    """The value's rank among the items of its question, wave, respondent group and answer."""
-    peers = results.loc[
-        (results.question_id == key["question_id"])
-        & (results.wave == key["wave"])
-        & (results.respondent_group == key["respondent_group"])
-        & (results.answer == key["answer"])
-    ]
+def rank(value: float, key: dict, results: pd.DataFrame, over: str = "item") -> int:
+    """The value's rank among the items (over="item") or the waves (over="wave") of the rows that
+    share the rest of its key, highest first."""
+    same = [c for c in KEY if c != over]
+    peers = results.loc[(results[same].astype("str") == pd.Series({c: key[c] for c in same}, dtype="str")).all(axis=1)]
     return int((peers.value_pct > value).sum()) + 1
 
 
+COMPARISONS = {"above": "gt", "below": "lt", "same_level": "approx"}
+
+
 def poll_claim(claim: pd.Series, key: dict, results: pd.DataFrame, values: dict[tuple[str, ...], float]) -> Line:
-    """A claim about a poll percentage: the value, or its rank."""
+    """A claim about a poll percentage: the value, its rank, or how it compares with another."""
     value = values.get(tuple(key[column] for column in KEY))
+    if claim.comparator in COMPARISONS:
+        compared = json.loads(claim.compared_key)
+        other = values.get(tuple(compared[column] for column in KEY))
+        if not claim.values_printed:
+            if value is not None:  # the value a claim on unprinted values is about must really be absent
+                return {"comparator": claim.comparator, "expected": "values not printed (values_printed false)", "observed": "printed"}
+            return undetermined(claim.comparator, claim.compared_key, "the document does not print the values compared")
+        if value is None or other is None or pd.isna(value) or pd.isna(other):
+            return {"comparator": claim.comparator, "expected": claim.compared_key, "observed": "no such value"}
+        comparator = COMPARISONS[claim.comparator]
+        return numeric(comparator, float(other), float(value), APPROX["percent"] if comparator == "approx" else 0, "%")
     if value is None or pd.isna(value):
         return {"comparator": claim.comparator, "expected": f"{claim.claimed_value:g}", "observed": "no such value"}
-    if claim.comparator == "rank":
-        return numeric("rank", claim.claimed_value, rank(float(value), key, results))
+    if claim.comparator in ("rank", "rank_wave"):
+        return numeric("rank", claim.claimed_value, rank(float(value), key, results, "wave" if claim.comparator == "rank_wave" else "item"))
     tolerance = APPROX["percent"] if claim.comparator == "approx" else 0
     return numeric(claim.comparator, claim.claimed_value, float(value), tolerance, "%")
 
@@ -167,10 +235,12 @@ def claim_line(claim: pd.Series, raw: dict[str, str], frames: Frames, values: di
     base = line("claim", f"claim-{claim.claim_id}", description, raw, claim.source_id)
     if claim.refers_to == "poll_results":
         return {**base, **poll_claim(claim, key, frames["poll_results"], values)}
+    if claim.comparator == "rank" and "peers" in key:
+        return {**base, **party_rank(claim, key, frames[claim.refers_to])}
     rows = selected(frames[claim.refers_to], key)
     if rows is None:
         return {**base, "comparator": claim.comparator, "expected": claim.refers_key, "observed": "no such column"}
-    return {**base, **party_claim(claim, rows)}
+    return {**base, **party_claim(claim, rows, lost_cells(frames[claim.refers_to], key))}
 
 
 def claims_table(frames: Frames, rows: Rows) -> pd.DataFrame:

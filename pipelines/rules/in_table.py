@@ -269,13 +269,19 @@ SPENDING_NORMS = [
 ]
 
 
-def known_parties(df: pd.DataFrame) -> pd.Series:
-    # the party ids are the parties schema's enum
-    known = set(next(f for f in table_schema("parties")["fields"] if f["name"] == "party_id")["constraints"]["enum"])
-    return df.claimed_parties.isna() | df.claimed_parties.fillna("").map(lambda v: set(v.split(";")) <= known)
+def known_parties(column: str):
+    """A ';'-separated list of party ids, each a party of the parties schema's enum (a foreign key
+    frictionless cannot check on a list)."""
+
+    def test(df: pd.DataFrame) -> pd.Series:
+        known = set(next(f for f in table_schema("parties")["fields"] if f["name"] == "party_id")["constraints"]["enum"])
+        return df[column].isna() | df[column].fillna("").map(lambda v: set(v.split(";")) <= known)
+
+    return test
 
 
-CLAIMS = [row_rule("claimed parties are known party ids", ("claimed_parties",), known_parties)]
+CLAIMS = [row_rule("claimed parties are known party ids", ("claimed_parties",), known_parties("claimed_parties"))]
+COUNTS = [row_rule("counted parties are known party ids", ("party_ids",), known_parties("party_ids"))]
 
 CHECKS: dict[str, list[pa.Check]] = {
     "sources": SOURCES,
@@ -286,6 +292,7 @@ CHECKS: dict[str, list[pa.Check]] = {
     "party_positions": PARTY_POSITIONS,
     "spending_norms": SPENDING_NORMS,
     "claims": CLAIMS,
+    "counts": COUNTS,
     "force_requirements": FORCE_REQUIREMENTS,
     "mission_contributions": MISSION_CONTRIBUTIONS,
 }

@@ -275,6 +275,8 @@ def claims() -> list[dict]:
                 approximate="true" if cells["comparator"] == "approx" else "false",
                 refers_to=cells["refers_to"],
                 refers_key=json.dumps(key, ensure_ascii=False),
+                compared_key="",
+                values_printed="true",
                 discrepancy_id=cells["discrepancy_id"],
                 note=cells["note"],
             )
@@ -465,7 +467,7 @@ ORIGIN = Document(
     SOURCE_ID,
     tables_resource="party_positions",
     build=build,
-    prose_resources=("financial_figures", "spending_norms"),
+    prose_resources=("financial_figures", "spending_norms", "industry_shares", "counts"),
     second_entries=(second_entry_tables,),
     cell_agreements=(table_cell_agreement,),
     readings=(readings_lost_cells,),

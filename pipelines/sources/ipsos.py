@@ -15,7 +15,7 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from pipelines.lib import dutch_numbers, excerpts, prose
+from pipelines.lib import dutch_numbers, excerpts, left_out, prose
 from pipelines.lib.dutch_numbers import first_number, format_value, read_cell
 from pipelines.lib.field_entry import Compared
 from pipelines.lib.package import RAW, raw_columns, read_staged, rel
@@ -316,6 +316,61 @@ def claims() -> list[dict[str, str]]:
                 approximate=bool_text(approximate),
                 refers_to="poll_results",
                 refers_key=json.dumps(key, ensure_ascii=False),
+                compared_key="",
+                values_printed="true",
+                discrepancy_id=cells["discrepancy_id"],
+                note=cells["note"],
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+KEY_COLUMNS = ("question_id", "wave", "respondent_group", "item", "answer")
+COMPARED = {"compared_wave": "wave", "compared_group": "respondent_group", "compared_answer": "answer"}
+
+
+def comparisons() -> list[dict[str, str]]:
+    """Claims that compare a value with another without a number ('lager dan gemiddeld'): the
+    value (question_id ... answer) against the row that differs from it in the compared_*
+    columns given (the average is the total group), above, below or at its level, as the
+    printed words say (dutch_numbers.COMPARISON_WORDS)."""
+    columns = ["claim_id", "locator", "quote", "printed", *KEY_COLUMNS, *COMPARED, "values_printed", "discrepancy_id", "note"]
+    out: list[StagedRow] = []
+    problems: list[str] = []
+    for raw in read_raw_csv(FOLDER / "comparisons.csv", columns):
+        cells = raw.cells
+        where = f"{raw.file}, line {raw.line}"
+        if cells["printed"].lower() not in cells["quote"].lower():
+            problems.append(f"{where}, field 'quote': does not contain the printed words {cells['printed']!r}")
+        comparator = dutch_numbers.read_comparison(cells["printed"])
+        if comparator is None:
+            problems.append(f"{where}, field 'printed': {cells['printed']!r} is not a comparison in words (expected e.g. 'vaker', 'lager dan gemiddeld')")
+            continue
+        if not any(cells[c] for c in COMPARED):
+            problems.append(f"{where}, fields {list(COMPARED)}: all empty; name what the value is compared with")
+        if cells["values_printed"] not in ("true", "false"):
+            problems.append(f"{where}, field 'values_printed': {cells['values_printed']!r} is not true or false")
+        key = {k: cells[k] for k in KEY_COLUMNS}
+        compared_key = key | {k: cells[c] for c, k in COMPARED.items() if cells[c]}
+        out.append(
+            staged(
+                raw,
+                "",
+                claim_id=cells["claim_id"],
+                source_id=SOURCE_ID,
+                locator=cells["locator"],
+                quote=cells["quote"],
+                printed=cells["printed"],
+                claimed_value="",
+                claimed_parties="",
+                comparator=comparator,
+                approximate="true" if comparator == "same_level" else "false",
+                refers_to="poll_results",
+                refers_key=json.dumps(key, ensure_ascii=False),
+                compared_key=json.dumps(compared_key, ensure_ascii=False),
+                values_printed=cells["values_printed"],
                 discrepancy_id=cells["discrepancy_id"],
                 note=cells["note"],
             )
@@ -332,6 +387,7 @@ def build() -> Staged:
         ("poll_results", results),
         ("poll_method", method),
         ("claims", claims),
+        ("claims", comparisons),
     )
 
 
@@ -389,7 +445,7 @@ def second_entry_prose() -> tuple[list[dict], list[str]]:
     ]
     ours += [(r["value_number"] or r["value_text"], r["quote"]) for r in read_staged("poll_method")]
     ours += [
-        (r.cells["printed"], r.cells["quote"]) for r in read_raw_csv(folder / "left_out.csv", ["locator", "printed", "quote", "reason"])
+        (r.cells["printed"], r.cells["quote"]) for r in read_raw_csv(folder / "left_out.csv", left_out.COLUMNS)
     ]
     ours = [(squash(printed), squash(q)) for printed, q in ours]  # compared with every figure: squashed once
     found, compared = [], 0
@@ -426,6 +482,7 @@ ORIGIN = Document(
     build=build,
     second_entries=(second_entry_tables, second_entry_prose),
     cell_agreements=(table_cell_agreement,),
+    prose_resources=("spending_norms",),
     raw_files={"poll_questions": "questions.csv", "poll_waves": "waves.csv", "poll_method": "method.csv", "claims": "claims.csv"},
 )
 LISTED = Input(reference.TABLES, "sources", {"source_id": SOURCE_ID})  # the poll in the sources table

@@ -35,7 +35,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig  # noq
 from pipelines.rules import cross_checks  # noqa: E402
 from pipelines.stages.validate import structural_problems, typed_frame  # noqa: E402
 
-NUMERIC = '["eq", "approx", "rank", "gt", "lt"]'
+NUMERIC = '["eq", "approx", "rank", "gt", "lt", "ge", "le"]'
 
 
 def suites() -> dict[str, list]:
@@ -72,6 +72,20 @@ def suites() -> dict[str, list]:
                 row_condition='comparator == "lt"',
                 condition_parser="pandas",
                 description="below what 'minder dan' states",
+            ),
+            e.ExpectColumnValuesToBeBetween(
+                column="difference",
+                min_value=0,
+                row_condition='comparator == "ge"',
+                condition_parser="pandas",
+                description="at least what 'minstens' or a majority in words states",
+            ),
+            e.ExpectColumnValuesToBeBetween(
+                column="difference",
+                max_value=0,
+                row_condition='comparator == "le"',
+                condition_parser="pandas",
+                description="at most what 'hooguit' states",
             ),
         ]
 
@@ -185,11 +199,13 @@ def main() -> None:
                     f"{where(line)}: check {check_id} fails ({line['description']}: expected {line['expected']}, "
                     f"observed {line['observed']}); fix the transcription or register the discrepancy"
                 )
+            elif discrepancy is not None and line["comparator"] == "undetermined":
+                problems.append(f"{where(line)}: check {check_id} is undetermined ({line['observed']}) but discrepancy {discrepancy} says it fails")
             elif discrepancy is not None and not fails:
                 problems.append(
                     f"{where(line)}: check {check_id} passes (observed {line['observed']}) but discrepancy {discrepancy} says it fails"
                 )
-            status = "known_discrepancy" if fails else "pass"
+            status = "known_discrepancy" if fails else "undetermined" if line["comparator"] == "undetermined" else "pass"
             checks.append({**line, "tool": "great_expectations", "status": status, "discrepancy_id": discrepancy or ""})
     problems += [
         f"discrepancy {discrepancy_id} names check {check_id}, which does not exist" for check_id, discrepancy_id in expected.items()

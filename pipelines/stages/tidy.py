@@ -18,6 +18,7 @@ from pipelines.lib import prose
 from pipelines.lib.field_entry import add_third_reading_notes
 from pipelines.lib.files import csv_bytes, write_atomic
 from pipelines.lib.package import RAW, STAGING, data_resource_names, raw_columns, rel, staged_header, staged_path
+from pipelines.lib import left_out
 from pipelines.lib.raw import InputError, StagedRow, copied, read_raw_csv
 from pipelines.sources import Document, Staged, staged_together
 from pipelines.sources.reference import SOURCES
@@ -52,6 +53,7 @@ def unregistered_folders() -> list[str]:
 
 def main() -> None:
     staged, problems = Staged(), unregistered_folders()
+    problems += [p for document in DOCUMENTS for p in left_out.problems(document.folder)]
     builders: list[Callable[[], Staged]] = [REFERENCE, *(functools.partial(document_tables, document) for document in DOCUMENTS)]
     for build in builders:
         try:
