@@ -175,10 +175,7 @@ def test_a_rank_among_matrix_rows_with_lost_cells() -> None:
 # ---- comparisons and ranks of poll values ----------------------------------------------------------
 
 RESULTS = pd.DataFrame(
-    [
-        ("q", w, g, "i", "yes", v)
-        for w, g, v in [("w1", "total", 40.0), ("w2", "total", 52.0), ("w3", "total", 43.0), ("w3", "p", 30.0)]
-    ],
+    [("q", w, g, "i", "yes", v) for w, g, v in [("w1", "total", 40.0), ("w2", "total", 52.0), ("w3", "total", 43.0), ("w3", "p", 30.0)]],
     columns=[*cross_checks.KEY, "value_pct"],
 )
 

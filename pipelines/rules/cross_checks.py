@@ -160,8 +160,8 @@ def party_rank(claim: pd.Series, key: dict, table: pd.DataFrame) -> Line:
     peers = key.pop("peers")
     ranges = {}
     for item in [key["item"], *peers]:
-        rows = selected(table, key | {"item": item})
-        if rows is None or not len(selected(table, {"table_id": key["table_id"], "item": item})):
+        rows, cells = selected(table, key | {"item": item}), selected(table, {"table_id": key["table_id"], "item": item})
+        if rows is None or cells is None or cells.empty:
             return {"comparator": "rank", "expected": claim.refers_key, "observed": f"no item {item!r}"}
         settled = len(rows)
         ranges[item] = (settled, settled + lost_cells(table, key | {"item": item}))

@@ -346,7 +346,10 @@ def comparisons() -> list[dict[str, str]]:
             problems.append(f"{where}, field 'quote': does not contain the printed words {cells['printed']!r}")
         comparator = dutch_numbers.read_comparison(cells["printed"])
         if comparator is None:
-            problems.append(f"{where}, field 'printed': {cells['printed']!r} is not a comparison in words (expected e.g. 'vaker', 'lager dan gemiddeld')")
+            problems.append(
+                f"{where}, field 'printed': {cells['printed']!r} is not a comparison in words "
+                "(expected e.g. 'vaker', 'lager dan gemiddeld')"
+            )
             continue
         if not any(cells[c] for c in COMPARED):
             problems.append(f"{where}, fields {list(COMPARED)}: all empty; name what the value is compared with")
@@ -444,9 +447,7 @@ def second_entry_prose() -> tuple[list[dict], list[str]]:
         if r["source_id"] == SOURCE_ID and r.get("quote")
     ]
     ours += [(r["value_number"] or r["value_text"], r["quote"]) for r in read_staged("poll_method")]
-    ours += [
-        (r.cells["printed"], r.cells["quote"]) for r in read_raw_csv(folder / "left_out.csv", left_out.COLUMNS)
-    ]
+    ours += [(r.cells["printed"], r.cells["quote"]) for r in read_raw_csv(folder / "left_out.csv", left_out.COLUMNS)]
     ours = [(squash(printed), squash(q)) for printed, q in ours]  # compared with every figure: squashed once
     found, compared = [], 0
     for theirs in read_raw_csv(folder / "second_transcription.csv", SECOND_COLUMNS):

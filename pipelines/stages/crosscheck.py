@@ -200,7 +200,9 @@ def main() -> None:
                     f"observed {line['observed']}); fix the transcription or register the discrepancy"
                 )
             elif discrepancy is not None and line["comparator"] == "undetermined":
-                problems.append(f"{where(line)}: check {check_id} is undetermined ({line['observed']}) but discrepancy {discrepancy} says it fails")
+                problems.append(
+                    f"{where(line)}: check {check_id} is undetermined ({line['observed']}) but discrepancy {discrepancy} says it fails"
+                )
             elif discrepancy is not None and not fails:
                 problems.append(
                     f"{where(line)}: check {check_id} passes (observed {line['observed']}) but discrepancy {discrepancy} says it fails"

@@ -14,11 +14,10 @@ import json
 import shutil
 from collections.abc import Callable
 
-from pipelines.lib import prose
+from pipelines.lib import left_out, prose
 from pipelines.lib.field_entry import add_third_reading_notes
 from pipelines.lib.files import csv_bytes, write_atomic
 from pipelines.lib.package import RAW, STAGING, data_resource_names, raw_columns, rel, staged_header, staged_path
-from pipelines.lib import left_out
 from pipelines.lib.raw import InputError, StagedRow, copied, read_raw_csv
 from pipelines.sources import Document, Staged, staged_together
 from pipelines.sources.reference import SOURCES
