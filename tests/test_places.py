@@ -100,19 +100,22 @@ def test_left_out_rows_need_an_allowed_class_and_an_out_of_subject_reason(tmp_pa
     assert f"{where}, line 3, field 'reason': 'no place': a statement in the package's subject gets a place" in problems[1]
 
 
-def test_the_pipeline_stops_on_a_left_out_row_without_an_allowed_class(repo: Path) -> None:
+def test_the_pipeline_stops_on_a_bad_left_out_class_and_on_a_count_its_words_do_not_state(repo: Path) -> None:
+    """Both stop `tidy`, each named by file, line and field (one broken copy for the two)."""
     path = repo / "data/raw/iob-2025-samen-sterker/left_out.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(",outside_subject,", ",no_place_for_it,", 1), encoding="utf-8")
-    line = next(n for n, line in enumerate(text.splitlines(), start=1) if ",outside_subject," in line)
-    fails_cleanly(repo, [f"data/raw/iob-2025-samen-sterker/left_out.csv, line {line}, field 'reason_class': 'no_place_for_it'"])
-
-
-def test_the_pipeline_stops_on_a_party_count_the_words_do_not_state(repo: Path) -> None:
-    path = repo / "data/raw/clingendael-2025-10-kantelpunt/counts.csv"
-    set_cell(path, "clingendael-parties-for-eu-membership", "count", "14")
-    line = line_of(path, "clingendael-parties-for-eu-membership")
-    fails_cleanly(repo, [f"counts.csv, line {line}, field 'count': ge '14' is not what 'Bijna alle partijen' states (ge 8)"])
+    left = next(n for n, line in enumerate(text.splitlines(), start=1) if ",outside_subject," in line)
+    counts = repo / "data/raw/clingendael-2025-10-kantelpunt/counts.csv"
+    set_cell(counts, "clingendael-parties-for-eu-membership", "count", "14")
+    line = line_of(counts, "clingendael-parties-for-eu-membership")
+    fails_cleanly(
+        repo,
+        [
+            f"data/raw/iob-2025-samen-sterker/left_out.csv, line {left}, field 'reason_class': 'no_place_for_it'",
+            f"counts.csv, line {line}, field 'count': ge '14' is not what 'Bijna alle partijen' states (ge 8)",
+        ],
+    )
 
 
 # ---- claims the lost cells leave open ------------------------------------------------------------
