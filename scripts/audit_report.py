@@ -22,6 +22,11 @@ from pipelines.sources.registry import source_ids  # noqa: E402
 
 AUDIT = ROOT / "docs" / "audit"
 RESOLUTIONS = ("corrected", "added", "registered", "left_out", "not_changed")
+# the second audit (issue 22), across documents: findings by theme (A: classifications and English
+# labels; B: notes, lost cells, poll tables, new inconsistencies), one resolution file; a finding
+# may also be resolved by documenting the meaning and the alternative reading
+ROUND2 = ("A", "B")
+RESOLUTIONS2 = (*RESOLUTIONS, "documented")
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -42,6 +47,15 @@ def unresolved() -> list[str]:
             for r in rows(AUDIT / f"{source}.resolution.csv")
             if r["resolution"] not in RESOLUTIONS
         ]
+    folder = AUDIT / "round2"
+    found = [r["finding_id"] for theme in ROUND2 for r in rows(folder / f"{theme}.findings.csv")]
+    resolutions = rows(folder / "resolution.csv")
+    resolved = Counter(r["finding_id"] for r in resolutions)
+    problems += [f"round2: finding {f} has {resolved[f]} resolutions" for f in found if resolved[f] != 1]
+    problems += [f"round2: resolution of unknown finding {f}" for f in resolved if f not in found]
+    problems += [
+        f"round2: finding {r['finding_id']} has resolution {r['resolution']!r}" for r in resolutions if r["resolution"] not in RESOLUTIONS2
+    ]
     return problems
 
 
@@ -90,7 +104,39 @@ def report() -> str:
             r = resolution.get(f["finding_id"], {"resolution": "**unresolved**", "what_changed": ""})
             where = " · ".join(x for x in (f["resource"], f["row_key"], f["field"]) if x)
             sections.append(f"| {f['finding_id']} | {f['kind']} | {cell(where)[:140]} | {r['resolution']} | {cell(r['what_changed'])} |")
-    return "\n".join(out + sections) + "\n"
+    return "\n".join(out + sections + round2()) + "\n"
+
+
+def round2() -> list[str]:
+    """The second audit's section: by readers who transcribed none of the documents, across all
+    five, of every classification column, English label, note, lost matrix cell and poll table."""
+    folder = AUDIT / "round2"
+    findings = [r for theme in ROUND2 for r in rows(folder / f"{theme}.findings.csv")]
+    resolution = {r["finding_id"]: r for r in rows(folder / "resolution.csv")}
+    counts = Counter(resolution[f["finding_id"]]["resolution"] for f in findings if f["finding_id"] in resolution)
+    out = [
+        "",
+        "## Second audit (issue 22)",
+        "",
+        "Two new readers, who transcribed none of the documents, audited across all five: (A) every",
+        "classification column across documents and years and every English label against the Dutch;",
+        "(B) every note against its value, every lost matrix cell whose row's prose names the only",
+        "exceptions (the elimination rule in `docs/audit/round2/B.elimination_rule.md`), which report",
+        "each poll table's columns come from, and new inconsistencies. Their findings are in",
+        "`docs/audit/round2/`; the changes went through the blind second entry and third readings",
+        "like any first entry. `documented`: the schema now states the meaning, and the note the",
+        "alternative reading.",
+        "",
+        f"Findings: {len(findings)}. " + ", ".join(f"{r} {counts[r]}" for r in RESOLUTIONS2 if counts[r]) + ".",
+        "",
+        "| finding | kind | row | resolution | what changed |",
+        "|---|---|---|---|---|",
+    ]
+    for f in findings:
+        r = resolution.get(f["finding_id"], {"resolution": "**unresolved**", "what_changed": ""})
+        where = " · ".join(x for x in (f["resource"], f["row_key"], f["field"]) if x)
+        out.append(f"| {f['finding_id']} | {f['kind']} | {cell(where)[:140]} | {r['resolution']} | {cell(r['what_changed'])} |")
+    return out
 
 
 def main() -> None:

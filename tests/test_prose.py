@@ -69,8 +69,8 @@ def test_hague_norm_parts_must_add_up(repo: Path) -> None:
     raw = repo / "data/raw/kamerbrief-2025-navo-top/spending_norms.csv"
     edit(
         raw,
-        'kamerbrief-hague-related,NATO,1.5,,defence_related,"1,5 procent"',
-        'kamerbrief-hague-related,NATO,1.4,,defence_related,"1,4 procent"',
+        'kamerbrief-hague-related,NATO,1.5,,defence_related,agreed_norm,"1,5 procent"',
+        'kamerbrief-hague-related,NATO,1.4,,defence_related,agreed_norm,"1,4 procent"',
     )
     edit(raw, "en 1,5 procent voor bredere", "en 1,4 procent voor bredere")
     in_second_entries(repo, "data/raw/kamerbrief-2025-navo-top", "1,5 procent voor bredere", "1,5", "1,4")

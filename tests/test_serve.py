@@ -160,7 +160,7 @@ def test_every_value_from_one_section(server: str) -> None:
 
 def test_discrepancy_register_has_both_quotes(server: str) -> None:
     rows = query(f"{server}/discrepancy_register")
-    assert len(rows) == 26
+    assert len(rows) == 27
     swapped = next(row for row in rows if row["discrepancy_id"] == "ipsos-summary-leaders-swapped")
     assert swapped["left_quote"] == "vlak daarna gevolgd door Frans Timmermans (22%) en Henri Bontenbal (20%)"
     assert swapped["right_quote"] == "Henri Bontenbal 18% 22% 68% … Frans Timmermans 18% 20% 86%"

@@ -308,7 +308,8 @@ def requirement(document: Document, requirement_id: str) -> Input:
 
 
 def nato(norms: pd.DataFrame) -> pd.DataFrame:
-    return norms[norms.organisation == "NATO"]
+    """The norms NATO's allies agreed (not a proposal, a recommendation or a past level)."""
+    return norms[(norms.organisation == "NATO") & (norms.statement_type == "agreed_norm")]
 
 
 def nato_2pct(norms: pd.DataFrame) -> pd.DataFrame:

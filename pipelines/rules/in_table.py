@@ -169,11 +169,12 @@ POLL_RESULTS = [
         lambda df: (df.value_origin != "table") | (df.indicative == df.raw_column.str.endswith("*")),
     ),
     row_rule("a value from the prose has its quote", ("quote",), lambda df: (df.value_origin != "text") | df.quote.notna()),
-    # the charts are of this survey: a value the prose states is from its fieldwork month
+    # the prose states values of June 2025: of this survey's lost charts, or of the political poll
+    # whose columns Tabel 2.1 and 2.3 print (the party breakdown of Tabel 2.1 in §2.3)
     row_rule(
-        "a value from the prose is of this survey (wave 2025-06b)",
+        "a value from the prose is of June 2025 (wave 2025-06b or 2025-06c)",
         ("wave",),
-        lambda df: (df.value_origin != "text") | (df.wave == "2025-06b"),
+        lambda df: (df.value_origin != "text") | df.wave.isin(["2025-06b", "2025-06c"]),
     ),
     row_rule("answers of a single-answer question sum to 100 within rounding", ("value_pct",), single_answer_within_100),
     row_rule("answers of a multiple-answer question stay within 100 x max answers", ("value_pct",), multiple_answers_within_bounds),

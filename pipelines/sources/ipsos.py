@@ -131,13 +131,6 @@ def table_results(stem: str) -> tuple[list[StagedRow], CheckRow]:
                 continue
             base_n: int | None = spec.get("base_n")
             notes = [n for n in (spec.get("note"), row_meta.get("note")) if n]
-            if spec.get("base_share_column"):
-                share = raw.cells[spec["base_share_column"]]
-                if base_n is not None and (known := read_cell(share, decimals=False)) is not None:  # its own column is checked as such
-                    base_n = round(base_n * float(known) / 100)
-                    notes.append(f"Base n {base_n} derived as round(2253 x {share} who know the politician).")
-                else:
-                    base_n = None
             out.append(
                 result(
                     raw,
@@ -177,11 +170,10 @@ def questions() -> list[dict[str, str]]:
     return [staged(raw, **raw.cells, source_id=SOURCE_ID) for raw in read_raw_csv(FOLDER / "questions.csv", raw_columns("poll_questions"))]
 
 
-def split_run_base() -> int:
-    """Which half saw which split-run version is not stated; the bounds use the smaller half,
-    which gives the wider (conservative) interval."""
+def split_run_halves_printed() -> str:
+    """The two split-run halves as the report prints them ('1.100 or 1.153')."""
     facts = {raw.cells["fact_id"]: raw.cells["value_number"] for raw in read_raw_csv(FOLDER / "method.csv", raw_columns("poll_method"))}
-    return min(int(facts["split_run_n_first"]), int(facts["split_run_n_second"]))
+    return " or ".join(f"{int(facts[k]):,}".replace(",", ".") for k in ("split_run_n_first", "split_run_n_second"))
 
 
 def read_printed(raw: RawRow, problems: list[str]) -> tuple[float, str, bool] | None:
@@ -212,11 +204,10 @@ def text_results() -> list[dict[str, str]]:
         note = cells["note"]
         if cells["respondent_group"] == "total":
             if cells["question_id"].endswith("_split_run"):
-                base_n = split_run_base()
-                if comparator == "eq" and not approximate:  # only exact values get bounds
-                    note = (
-                        f"{note} Bounds use n = {base_n}, the smaller split-run half (which half saw which version is not stated).".strip()
-                    )
+                # each version was put to one half (n = 1.100 or 1.153); which is not stated, so
+                # the value has no base n and no bounds
+                halves = split_run_halves_printed()
+                note = f"{note} Put to one split-run half, n = {halves}; the report does not say which.".strip()
             elif bases.get(cells["question_id"]):
                 base_n = int(bases[cells["question_id"]])
         out.append(
@@ -227,7 +218,7 @@ def text_results() -> list[dict[str, str]]:
                 base_n=base_n,
                 question_id=cells["question_id"],
                 wave=cells["wave"],
-                wave_label="juni 2025",
+                wave_label="",  # a value stated in the prose has no column label
                 respondent_group=cells["respondent_group"],
                 party_id="" if cells["respondent_group"] == "total" else cells["respondent_group"],
                 item=cells["item"],
@@ -532,11 +523,11 @@ def wave_label(wave: pd.Series, frames: Frames) -> RowCheck | None:
     if wave.poll == "this_survey":
         return None
     results = frames["poll_results"]
-    printed = sorted(set(results.loc[(results.wave == wave.wave) & (results.value_origin == "table"), "wave_label"]))
+    printed = sorted(set(results.loc[(results.wave == wave.wave) & (results.value_origin == "table"), "wave_label"].dropna()))
     return RowCheck(
         f"poll-wave-label-{wave.wave}",
-        f"wave {wave.wave}: label_as_printed is the column label its table prints",
-        Restated(wave.label_as_printed, ", ".join(printed) or "no table column", printed == [wave.label_as_printed]),
+        f"wave {wave.wave}: label_as_printed is a column label its tables print",
+        Restated(wave.label_as_printed, ", ".join(printed) or "no table column", wave.label_as_printed in printed),
     )
 
 
