@@ -57,19 +57,21 @@ export PORT SOURCES FROM TO FILE
 # excerpt of them against the documents, so that a mismatch stops before the checks run and
 # publishes nothing; then the rest of the pipeline, publish last.
 # It ends by saying whether the published files are still those of their registered version.
-repro: $(PIPELINE_STAMP)
-	dvc repro tidy
+# DVC runs --quiet: each stage prints its own one-line summary (or its problems), and DVC's hints
+# to `git add dvc.lock` and `dvc push`, which a reader reproducing the package has no use for, stay out.
+repro: $(PIPELINE_STAMP) $(PROJECT_PTH)
+	dvc repro --quiet tidy
 	@if [ -d "$$SOURCES" ]; then python scripts/verify_sources.py --staged -- "$$SOURCES" || \
 		{ echo "make repro: the staged tables differ from the documents (above); nothing was published" >&2; exit 1; }; \
 	else printf '%s\n' "make repro: quotes NOT verified against the documents (no text layers in $$SOURCES; make repro SOURCES=DIR)"; fi
-	dvc repro
+	dvc repro --quiet
 	$(MAKE) --no-print-directory validate
 	@python scripts/registry.py published
 
 validate: $(PIPELINE_STAMP)
 	frictionless validate datapackage.json
 
-test: $(TEST_STAMP) $(TOOLS_STAMP) chromium
+test: $(TEST_STAMP) $(TOOLS_STAMP) $(PROJECT_PTH) chromium
 	@$(MAKE) --no-print-directory verify-sources-if-held
 	pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not slow"
 	$(MAKE) --no-print-directory lint
@@ -163,6 +165,13 @@ $(PIPELINE_STAMP): requirements/pipeline.lock requirements/installer.lock
 	else $(VENV)/bin/python -m ensurepip --default-pip >/dev/null && pip="$(VENV)/bin/python -m pip"; fi; \
 	$$pip install --quiet --no-deps --require-hashes -r requirements/installer.lock
 	$(INSTALL) -r requirements/pipeline.lock
+	touch $@
+
+# The project itself on the environment's path (a .pth file naming this folder), so that
+# `from pipelines.load import load` works in .venv's python from any folder.
+PROJECT_PTH := $(VENV)/.project-on-path
+$(PROJECT_PTH): $(PIPELINE_STAMP)
+	printf '%s\n' "$(CURDIR)" > "$$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/nl-defence-opinion-2025.pth"
 	touch $@
 
 $(FORMATS_STAMP): requirements/formats.lock $(PIPELINE_STAMP)

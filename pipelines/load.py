@@ -2,7 +2,10 @@
 descriptor describes.
 
     from pipelines.load import load
-    results = load("poll_results")          # in a checkout or an unzipped release
+    results = load("poll_results")          # the package this module belongs to
+    results = load("poll_results", "path/to/an/unzipped/release")
+
+`make repro` and `make test` put the project on .venv's path, so this works from any folder.
 """
 
 from __future__ import annotations
@@ -29,7 +32,11 @@ def safe_path(root: Path, relative: str) -> Path:
     return root / parts
 
 
-def load(name: str, root: str | Path = ".") -> pd.DataFrame:
+# the package this module is part of (a checkout or an unzipped release)
+HERE = Path(__file__).resolve().parent.parent
+
+
+def load(name: str, root: str | Path = HERE) -> pd.DataFrame:
     root = Path(root)
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     resources = {r["name"]: r for r in descriptor["resources"]}

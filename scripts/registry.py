@@ -316,7 +316,14 @@ def which(path: Path, root: Path = ROOT) -> tuple[bool, str]:
     if matches:
         versions = ", ".join(version for version, _, _ in matches)
         place = matches[0][1]
-        return True, f"{path}: {place} of version {versions} (sha256 {digest})"
+        newest = matches[-1][0]
+        cite = (
+            f"Cite version {newest}: it is the only version with these bytes."
+            if len(matches) == 1
+            else f"Cite the version you downloaded if you know it; else cite {newest}, the newest of the "
+            f"{len(matches)} versions in which this file has these bytes (the other files of those versions may differ)."
+        )
+        return True, f"{path}: {place} of version {versions} (sha256 {digest})\n{cite}"
     return False, f"{path}: matches no registered version (sha256 {digest}); {looks_like(content, root)}"
 
 

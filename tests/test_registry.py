@@ -118,6 +118,13 @@ def test_which_finds_every_version_a_file_belongs_to() -> None:
         if e["files"].get("parties", {}).get("sha256") == registry.sha256((ROOT / "data/parties.csv").read_bytes())
     ]
     assert matched and text.startswith(f"{ROOT / 'data' / 'parties.csv'}: data/parties.csv of version {', '.join(holding)} (sha256 ")
+    # and which of them to cite: the newest, unless the reader knows which one they downloaded
+    assert text.splitlines()[1] == (
+        f"Cite version {holding[-1]}: it is the only version with these bytes."
+        if len(holding) == 1
+        else f"Cite the version you downloaded if you know it; else cite {holding[-1]}, the newest of the {len(holding)} "
+        "versions in which this file has these bytes (the other files of those versions may differ)."
+    )
 
 
 def test_which_says_what_an_unknown_file_looks_like(tmp_path: Path) -> None:
