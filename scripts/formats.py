@@ -207,7 +207,14 @@ def package_facts(package: Package) -> dict[str, str]:
         "license_title": licence.get("title", ""),
         "license_url": licence.get("path", ""),
         "citation": citation(package),
+        "released": released(package),
     }
+
+
+def released(package: Package) -> str:
+    """The date this version was released, as CITATION.cff (next to the descriptor) gives it."""
+    cff = yaml.safe_load((Path(package.basepath or ".") / "CITATION.cff").read_text(encoding="utf-8"))
+    return str(cff["date-released"])
 
 
 def citation(package: Package) -> str:
@@ -250,6 +257,18 @@ def data_dictionary(package: Package) -> list[Row]:
     return entries
 
 
+def printable(sheet: Any, header_row: bool) -> None:
+    """Printed as a reader expects: landscape, every column on one page's width (as many pages
+    down as needed), and a table's header row repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    if header_row:
+        sheet.print_title_rows = "1:1"
+
+
 def build_xlsx(package: Package, tables: Tables | None = None) -> bytes:
     """An "About" sheet (version, citation, licence, data dictionary), then a sheet per resource."""
     tables = tables or typed_tables(package)
@@ -262,10 +281,11 @@ def build_xlsx(package: Package, tables: Tables | None = None) -> bytes:
     about["A1"].font = Font(bold=True, size=14)
     for label, key in (
         ("Version", "version"),
+        ("Released", "released"),
         ("Citation", "citation"),
         ("Licence", "license_title"),
         ("Licence URL", "license_url"),
-        ("Created", "created"),
+        ("First created", "created"),
         ("Description", "description"),
     ):
         about.append([label, facts[key]])
@@ -305,6 +325,8 @@ def build_xlsx(package: Package, tables: Tables | None = None) -> bytes:
             sheet.column_dimensions[get_column_letter(number)].width = min(width + 2, EXCEL_COLUMN_WIDTH_MAX)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
+        printable(sheet, header_row=True)
+    printable(about, header_row=False)
 
     # openpyxl's save() stamps docProps with the current time; its writer, given the
     # properties, does not: the time is the package's, and the zip is repacked with it below

@@ -19,6 +19,7 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 from conftest import BIN, ROOT, run
 from frictionless import Package
 
@@ -131,6 +132,8 @@ def test_excel_about_sheet_has_version_citation_licence_and_every_column(workboo
     assert workbook.sheetnames == ["About", *NAMES]
     about = {row[0]: row[1] for row in workbook["About"].iter_rows(values_only=True) if row[0]}
     assert about["Version"] == PACKAGE.version
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert about["Released"] == str(cff["date-released"])  # this version's date, not the first version's
     assert about["Citation"].startswith("nl-defence-opinion-2025 contributors (2026).")
     assert f"(version {PACKAGE.version})" in about["Citation"]
     assert about["Licence"].startswith("Creative Commons Attribution 4.0")
@@ -202,3 +205,12 @@ def test_a_package_that_fails_validation_gives_no_file_and_says_why(tmp_path: Pa
         'type is "integer/default"\n'
     )
     assert not out.exists()
+
+
+def test_excel_prints_landscape_one_page_wide_with_the_header_on_every_page(workbook: openpyxl.Workbook) -> None:
+    for sheet in workbook.worksheets:
+        setup = sheet.page_setup
+        assert (setup.orientation, int(setup.fitToWidth), int(setup.fitToHeight)) == ("landscape", 1, 0), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        if sheet.title != "About":
+            assert sheet.print_title_rows == "$1:$1", sheet.title
