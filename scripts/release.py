@@ -2,7 +2,7 @@
 (scripts/formats.py) and dist/SHA256SUMS listing them all.
 
     python scripts/release.py           # make release, straight after `git clone`
-    python scripts/release.py zenodo    # rewrite .zenodo.json from CITATION.cff
+    python scripts/release.py zenodo    # rewrite .zenodo.json and CITATION.bib from CITATION.cff
 
 Only from a clean tree whose committed published files are what the pipeline makes: it runs
 `dvc repro` itself and refuses, listing the files, when that changes any committed file. The
@@ -39,6 +39,7 @@ CONTENTS = (
     "README.md",
     "LICENSE",
     "CITATION.cff",
+    "CITATION.bib",
     "CONTRIBUTING.md",
     "CHANGELOG.md",
     ".zenodo.json",
@@ -101,6 +102,32 @@ def zenodo_bytes() -> bytes:
     return (json.dumps(zenodo(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def bibtex() -> str:
+    """The BibTeX entry of this version, from CITATION.cff: a key that names the version, the
+    version itself, and a collective author kept whole (double braces: BibTeX would otherwise
+    split 'nl-defence-opinion-2025 contributors' into a first and a last name). cffconvert's
+    BibTeX has a placeholder key and no version."""
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    version = str(cff["version"])
+    released = str(cff["date-released"])
+    authors = " and ".join(
+        "{" + a["name"] + "}" if a.get("name") else f"{a['family-names']}, {a['given-names']}" for a in cff["authors"]
+    )
+    key = "nl_defence_opinion_2025_v" + version.replace(".", "_")
+    fields = {
+        "author": "{" + authors + "}",
+        "title": "{" + cff["title"] + "}",
+        "year": "{" + released[:4] + "}",
+        "month": "{" + str(int(released[5:7])) + "}",
+        "date": "{" + released + "}",
+        "version": "{" + version + "}",
+        "note": "{Version " + version + ", data set. Cite also the source documents of the values used (CITATION.cff, references)}",
+        "license": "{" + cff["license"] + "}",
+    }
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields.items())
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
 
@@ -113,6 +140,8 @@ def check() -> tuple[str, formats.Package]:
         problems.append(f"versions differ: {found}")
     if (ROOT / ".zenodo.json").read_bytes() != zenodo_bytes() if (ROOT / ".zenodo.json").is_file() else True:
         problems.append(".zenodo.json is not what CITATION.cff gives: run `python scripts/release.py zenodo` and commit")
+    if not (ROOT / "CITATION.bib").is_file() or (ROOT / "CITATION.bib").read_text(encoding="utf-8") != bibtex():
+        problems.append("CITATION.bib is not what CITATION.cff gives: run `python scripts/release.py zenodo` and commit")
     dirty = run("git", "status", "--porcelain").stdout.strip()
     if dirty:
         problems.append(f"uncommitted changes:\n{dirty}")
@@ -179,7 +208,8 @@ def build(version: str, package: formats.Package) -> Path:
 def main() -> None:
     if sys.argv[1:] == ["zenodo"]:
         (ROOT / ".zenodo.json").write_bytes(zenodo_bytes())
-        print("wrote .zenodo.json from CITATION.cff")
+        (ROOT / "CITATION.bib").write_text(bibtex(), encoding="utf-8")
+        print("wrote .zenodo.json and CITATION.bib from CITATION.cff")
         return
     try:
         archive = build(*check())

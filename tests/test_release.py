@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import re
 import shutil
 import subprocess
@@ -50,6 +51,32 @@ def test_zenodo_metadata_is_generated_from_the_citation() -> None:
     )
     assert result.stdout.rstrip("\n") == (ROOT / ".zenodo.json").read_text(encoding="utf-8").rstrip("\n")
     assert json.loads(result.stdout)["version"] == json.loads((ROOT / "datapackage.json").read_text())["version"]
+
+
+def test_bibtex_is_generated_from_the_citation_with_key_version_and_a_whole_collective_author() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import release  # noqa: PLC0415
+
+    text = (ROOT / "CITATION.bib").read_text(encoding="utf-8")
+    assert text == release.bibtex(), "CITATION.bib is stale: run python scripts/release.py zenodo"
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert text.startswith("@misc{nl_defence_opinion_2025_v" + version.replace(".", "_") + ",\n")
+    assert "  version = {" + version + "},\n" in text
+    # double braces: BibTeX keeps a collective author whole instead of splitting it into names
+    assert "  author = {{nl-defence-opinion-2025 contributors}},\n" in text
+    assert "```bibtex\n" + text + "```" in (ROOT / "README.md").read_text(encoding="utf-8"), "the README's BibTeX is not CITATION.bib"
+
+
+def test_a_stale_bibtex_is_refused_before_a_release(tmp_path: Path, monkeypatch) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import release  # noqa: PLC0415
+
+    root = tmp_path / "tree"
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv*", "build", "dist", ".git", "node_modules"))
+    (root / "CITATION.bib").write_text(release.bibtex().replace("version = {", "version = {9", 1), encoding="utf-8")
+    monkeypatch.setattr(release, "ROOT", root)
+    with pytest.raises(release.ReleaseError, match="CITATION.bib is not what CITATION.cff gives"):
+        release.check()
 
 
 def built_clone(release, tmp_path: Path) -> Path:
