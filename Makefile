@@ -127,7 +127,7 @@ docs: $(PIPELINE_STAMP)
 release: $(FORMATS_STAMP)
 	python scripts/release.py
 
-# SQLite, Excel and Parquet in dist/, from the published package, only when it validates.
+# SQLite, Excel, Parquet, Stata and SPSS in dist/, from the published package, only when it validates.
 formats: $(FORMATS_STAMP)
 	python scripts/formats.py
 

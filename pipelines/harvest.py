@@ -30,6 +30,14 @@ ADDRESS_KEY = "x-address"
 NETHERLANDS = "http://publications.europa.eu/resource/authority/country/NLD"
 IANA = "https://www.iana.org/assignments/media-types/"
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+# EU vocabularies the Dutch profile (DCAT-AP-NL 3.0) makes mandatory: public access, and the data
+# themes (government and public sector; international issues)
+PUBLIC_ACCESS = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
+THEMES = (
+    "http://publications.europa.eu/resource/authority/data-theme/GOVE",
+    "http://publications.europa.eu/resource/authority/data-theme/INTR",
+)
+VCARD = "http://www.w3.org/2006/vcard/ns#"
 # DCAT 3 term, missing from rdflib's closed DCAT namespace
 DCAT_VERSION = "http://www.w3.org/ns/dcat#version"
 
@@ -74,7 +82,7 @@ def agents(descriptor: dict, role: str) -> list[str]:
     return [c["title"] for c in descriptor.get("contributors", []) if role in c.get("roles", [])]
 
 
-def schema_org(descriptor: dict, base: str, years: tuple[str, str]) -> dict:
+def schema_org(descriptor: dict, base: str, years: tuple[str, str], released: str = "") -> dict:
     licence = descriptor["licenses"][0]
     dataset: dict = {"@context": "https://schema.org/", "@type": "Dataset"}
     if base:
@@ -87,6 +95,15 @@ def schema_org(descriptor: dict, base: str, years: tuple[str, str]) -> dict:
             "description": descriptor["description"],
             "version": descriptor["version"],
             "dateCreated": descriptor["created"],
+            # this version's release date (CITATION.cff): published and last modified on that day
+            **({"datePublished": released, "dateModified": released} if released else {}),
+            "isAccessibleForFree": True,
+            # Dutch labels and quotes as printed, English names and descriptions
+            "inLanguage": ["nl", "en"],
+            "variableMeasured": [
+                {"@type": "PropertyValue", "name": resource["name"], "description": resource.get("description", "")}
+                for resource in descriptor["resources"]
+            ],
             "keywords": descriptor["keywords"],
             "license": licence["path"],
             "creator": [{"@type": "Organization", "name": name} for name in agents(descriptor, "creator")],
@@ -114,7 +131,7 @@ def dcat_ap(descriptor: dict, base: str, years: tuple[str, str]) -> bytes:
     from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
     graph = Graph()
-    for prefix, namespace in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("xsd", XSD)):
+    for prefix, namespace in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("xsd", XSD), ("vcard", VCARD)):
         graph.bind(prefix, namespace)
     # fixed blank-node ids: rdflib orders by them, so the Turtle is byte-stable
     dataset = URIRef(base) if base else BNode("dataset")
@@ -130,6 +147,7 @@ def dcat_ap(descriptor: dict, base: str, years: tuple[str, str]) -> bytes:
         add((dataset, DCAT.keyword, Literal(keyword)))
     if base:
         add((dataset, DCAT.landingPage, URIRef(base)))
+        add((URIRef(base), RDF.type, FOAF.Document))  # DCAT-AP: a landing page is a foaf:Document
     for role, predicate in (("creator", DCTERMS.creator), ("publisher", DCTERMS.publisher)):
         for number, name in enumerate(agents(descriptor, role)):
             agent = BNode(f"agent-{number}")
@@ -142,13 +160,27 @@ def dcat_ap(descriptor: dict, base: str, years: tuple[str, str]) -> bytes:
     add((period, DCAT.startDate, Literal(years[0], datatype=XSD.gYear)))
     add((period, DCAT.endDate, Literal(years[1], datatype=XSD.gYear)))
     add((dataset, DCTERMS.spatial, URIRef(NETHERLANDS)))
+    add((dataset, DCTERMS.accessRights, URIRef(PUBLIC_ACCESS)))
+    for theme in THEMES:
+        add((dataset, DCAT.theme, URIRef(theme)))
+    # the contact point: who answers for the data (the publisher); reachable at the address, once there is one
+    contact = BNode("contact")
+    add((dataset, DCAT.contactPoint, contact))
+    add((contact, RDF.type, URIRef(VCARD + "Kind")))
+    add((contact, URIRef(VCARD + "fn"), Literal(agents(descriptor, "publisher")[0])))
+    if base:
+        add((contact, URIRef(VCARD + "hasURL"), URIRef(base)))
     add((dataset, DCTERMS.license, licence))
     add((licence, RDF.type, DCTERMS.LicenseDocument))
+    # the documents the values come from: related resources (DCAT-AP's dct:source must be a
+    # dcat:Dataset, which a report or a letter is not)
     for number, source in enumerate(descriptor["sources"]):
         document = BNode(f"source-{number}")
-        add((dataset, DCTERMS.source, document))
+        add((dataset, DCTERMS.relation, document))
         add((document, DCTERMS.title, Literal(source["title"])))
-    for key, suffix, title, media_type, inner_type, file_type in FORMATS:
+    # a distribution is listed only where it can be had: its accessURL is mandatory in DCAT-AP,
+    # and there is none to give until the package has an address
+    for key, suffix, title, media_type, inner_type, file_type in FORMATS if base else ():
         file = release_file(descriptor, suffix)
         distribution = BNode(f"distribution-{key}")
         add((dataset, DCAT.distribution, distribution))
@@ -160,13 +192,13 @@ def dcat_ap(descriptor: dict, base: str, years: tuple[str, str]) -> bytes:
         if inner_type:
             add((distribution, DCAT.packageFormat, URIRef(IANA + media_type)))
         add((distribution, DCTERMS["format"], URIRef(FILE_TYPE + file_type if file_type else IANA + media_type)))
-        if base:  # accessURL is mandatory in DCAT-AP, but there is no address to give yet
-            add((distribution, DCAT.accessURL, URIRef(base)))
-            add((distribution, DCAT.downloadURL, URIRef(download_url(base, file))))
+        add((distribution, DCAT.accessURL, URIRef(base)))
+        add((distribution, DCAT.downloadURL, URIRef(download_url(base, file))))
     return graph.serialize(format="turtle").encode("utf-8")
 
 
-def harvest_files(descriptor: dict, base: str, sources_csv: bytes) -> dict[str, bytes]:
-    """The metadata files by published path, for the descriptor as published."""
+def harvest_files(descriptor: dict, base: str, sources_csv: bytes, released: str = "") -> dict[str, bytes]:
+    """The metadata files by published path, for the descriptor as published; `released` is
+    this version's release date (CITATION.cff's date-released)."""
     years = publication_years(sources_csv)
-    return {JSONLD_PATH: json_bytes(schema_org(descriptor, base, years)), DCAT_PATH: dcat_ap(descriptor, base, years)}
+    return {JSONLD_PATH: json_bytes(schema_org(descriptor, base, years, released)), DCAT_PATH: dcat_ap(descriptor, base, years)}

@@ -1,6 +1,6 @@
-"""Release formats: SQLite, Excel and Parquet, made from the published package only.
+"""Release formats: SQLite, Excel, Parquet, Stata and SPSS, made from the published package only.
 
-    python scripts/formats.py                       # make formats: dist/<name>-<version>.{sqlite,xlsx}, -parquet.zip
+    python scripts/formats.py                       # make formats: dist/<name>-<version>.{sqlite,xlsx}, -{parquet,stata,spss}.zip
     python scripts/formats.py --out DIR --package PATH/datapackage.json
 
 Every format is made from `datapackage.json`, its Table Schemas and the CSVs it describes,
@@ -393,6 +393,65 @@ def build_parquet(package: Package, tables: Tables | None = None) -> bytes:
     return zipped(dict(sorted(files.items())), stamp(package))
 
 
+# Stata allows 80 characters in a variable label; SPSS 256 (a longer description is cut, with '…')
+LABEL_MAX = {"dta": 80, "sav": 256}
+
+
+def labelled_frame(package: Package, name: str, rows: list[Row]) -> tuple[Any, dict[str, str], dict[str, dict[int | float, str]]]:
+    """A resource as the statistics packages read it: a column with `categories` (or a boolean)
+    coded 1, 2, ... (0/1) with value labels that give the category back; integers with gaps and
+    numbers as floats (their missing value); dates as dates; text as text. And the variable
+    labels: each column's title and description."""
+    import pandas as pd  # noqa: PLC0415  (only the two statistics formats need it)
+
+    columns: dict[str, list] = {}
+    value_labels: dict[str, dict[int | float, str]] = {}
+    variable_labels: dict[str, str] = {}
+    for field in fields(package, name):
+        column, values = field["name"], [row[field["name"]] for row in rows]
+        variable_labels[column] = f"{field.get('title', column)}: {field.get('description', '')}".strip(": ")
+        if field.get("categories") and field["type"] == "string":
+            # a category is a value, or (Table Schema) an object with a value and a label
+            categories = [c if isinstance(c, dict) else {"value": c} for c in field["categories"]]
+            codes = {c["value"]: number for number, c in enumerate(categories, start=1)}
+            columns[column] = [float(codes[v]) if v is not None else float("nan") for v in values]
+            value_labels[column] = {codes[c["value"]]: c["value"] for c in categories}
+        elif field["type"] == "boolean":
+            columns[column] = [float(v) if v is not None else float("nan") for v in values]
+            value_labels[column] = {0: "false", 1: "true"}
+        elif field["type"] in ("integer", "number"):
+            columns[column] = [float(v) if v is not None else float("nan") for v in values]
+        elif field["type"] == "date":
+            # datetime.date objects: pyreadstat misreads pandas 3's microsecond datetimes
+            columns[column] = list(values)
+        else:
+            columns[column] = ["" if v is None else str(v) for v in values]
+    return pd.DataFrame(columns), variable_labels, value_labels
+
+
+def build_statistics(package: Package, kind: str, tables: Tables | None = None) -> bytes:
+    """A zip of one Stata (kind "dta") or SPSS ("sav") file per resource, written by pyreadstat,
+    with variable labels and value labels; entries sorted, with the package's time."""
+    import tempfile  # noqa: PLC0415
+
+    import pyreadstat  # noqa: PLC0415  (only this format needs it)
+
+    tables = tables or typed_tables(package)
+    files = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for resource in package.resources:
+            frame, variable_labels, value_labels = labelled_frame(package, resource.name, tables[resource.name])
+            limit = LABEL_MAX[kind]
+            labels: list[str | None] = [text if len(text) <= limit else text[: limit - 1] + "…" for text in variable_labels.values()]
+            path = Path(folder) / f"{resource.name}.{kind}"
+            if kind == "dta":
+                pyreadstat.write_dta(frame, path, column_labels=labels, variable_value_labels=value_labels, version=15)
+            else:
+                pyreadstat.write_sav(frame, path, column_labels=labels, variable_value_labels=value_labels)
+            files[path.name] = path.read_bytes()
+    return zipped(dict(sorted(files.items())), stamp(package))
+
+
 def build_all(descriptor: Path, out: Path, package: Package | None = None) -> list[Path]:
     """Validate the package (unless given it validated), build every format in memory, then write each in one step."""
     package = package or validated_package(descriptor)
@@ -402,6 +461,8 @@ def build_all(descriptor: Path, out: Path, package: Package | None = None) -> li
         out / f"{stem}.sqlite": build_sqlite(package, tables),
         out / f"{stem}.xlsx": build_xlsx(package, tables),
         out / f"{stem}-parquet.zip": build_parquet(package, tables),
+        out / f"{stem}-stata.zip": build_statistics(package, "dta", tables),
+        out / f"{stem}-spss.zip": build_statistics(package, "sav", tables),
     }
     for path, content in contents.items():
         write_atomic(path, content)
@@ -409,7 +470,7 @@ def build_all(descriptor: Path, out: Path, package: Package | None = None) -> li
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Build the SQLite, Excel and Parquet release formats.")
+    parser = argparse.ArgumentParser(description="Build the SQLite, Excel, Parquet, Stata and SPSS release formats.")
     parser.add_argument("--package", type=Path, default=DESCRIPTOR, help="datapackage.json to convert")
     parser.add_argument("--out", type=Path, default=DIST, help="folder to write the files to")
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""Build the release: dist/<name>-<version>.zip, the SQLite, Excel and Parquet formats
+"""Build the release: dist/<name>-<version>.zip, the SQLite, Excel, Parquet, Stata and SPSS formats
 (scripts/formats.py) and dist/SHA256SUMS listing them all.
 
     python scripts/release.py           # make release, straight after `git clone`
@@ -110,9 +110,7 @@ def bibtex() -> str:
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     version = str(cff["version"])
     released = str(cff["date-released"])
-    authors = " and ".join(
-        "{" + a["name"] + "}" if a.get("name") else f"{a['family-names']}, {a['given-names']}" for a in cff["authors"]
-    )
+    authors = " and ".join("{" + a["name"] + "}" if a.get("name") else f"{a['family-names']}, {a['given-names']}" for a in cff["authors"])
     key = "nl_defence_opinion_2025_v" + version.replace(".", "_")
     fields = {
         "author": "{" + authors + "}",
@@ -217,7 +215,7 @@ def main() -> None:
         print(f"not released:\n{error}", file=sys.stderr)
         sys.exit(1)
     print(
-        f"released {archive.relative_to(ROOT)} ({archive.stat().st_size} bytes) and the SQLite, Excel and Parquet formats; "
+        f"released {archive.relative_to(ROOT)} ({archive.stat().st_size} bytes) and the SQLite, Excel, Parquet, Stata and SPSS formats; "
         "checksums in dist/SHA256SUMS"
     )
 

@@ -94,6 +94,8 @@ def test_load_imports_and_finds_the_package_from_any_folder(tmp_path: Path) -> N
     """make test (and make repro) put the project on .venv's path: a reader's script elsewhere
     imports pipelines.load and gets the package's rows."""
     script = "from pipelines.load import load; print(len(load('parties')))"
-    result = subprocess.run([str(BIN / "python"), "-c", script], cwd=tmp_path, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [str(BIN / "python"), "-c", script], cwd=tmp_path, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}
+    )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) == sum(1 for _ in (ROOT / "data" / "parties.csv").open(encoding="utf-8")) - 1

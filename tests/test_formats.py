@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -57,8 +58,10 @@ def workbook(formats_dir: Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(formats_dir / f"{STEM}.xlsx")
 
 
-def test_the_three_files_are_named_by_package_and_version(formats_dir: Path) -> None:
-    assert sorted(p.name for p in formats_dir.iterdir()) == sorted([f"{STEM}.sqlite", f"{STEM}.xlsx", f"{STEM}-parquet.zip"])
+def test_the_five_files_are_named_by_package_and_version(formats_dir: Path) -> None:
+    assert sorted(p.name for p in formats_dir.iterdir()) == sorted(
+        [f"{STEM}.sqlite", f"{STEM}.xlsx", f"{STEM}-parquet.zip", f"{STEM}-stata.zip", f"{STEM}-spss.zip"]
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -214,3 +217,39 @@ def test_excel_prints_landscape_one_page_wide_with_the_header_on_every_page(work
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
         if sheet.title != "About":
             assert sheet.print_title_rows == "$1:$1", sheet.title
+
+
+@pytest.mark.parametrize("kind", ["dta", "sav"])
+def test_stata_and_spss_files_read_back_with_every_value_and_their_labels(formats_dir: Path, kind: str, tmp_path: Path) -> None:
+    """pyreadstat reads each file back: with the value labels applied, every cell is the CSV's
+    value (a category as its code, a boolean as true/false, a number as the number, a gap as a
+    gap), and every column has its title as a variable label."""
+    import pyreadstat
+
+    archive_name = f"{STEM}-{'stata' if kind == 'dta' else 'spss'}.zip"
+    with zipfile.ZipFile(formats_dir / archive_name) as archive:
+        assert archive.namelist() == sorted(f"{n}.{kind}" for n in NAMES)
+        archive.extractall(tmp_path)
+    read = pyreadstat.read_dta if kind == "dta" else pyreadstat.read_sav
+    for name in NAMES:
+        frame, meta = read(str(tmp_path / f"{name}.{kind}"), apply_value_formats=True)
+        fields = schema_fields(name)
+        assert list(frame.columns) == [f["name"] for f in fields]
+        labels = dict(zip(meta.column_names, meta.column_labels))
+        assert all((labels[f["name"]] or "").startswith(f.get("title", f["name"])) for f in fields), name
+        for field in fields:
+            if field.get("categories") or field["type"] == "boolean":
+                assert field["name"] in meta.variable_value_labels, (name, field["name"])
+        for line, (row, expected) in enumerate(zip(frame.to_dict("records"), csv_rows(name), strict=True), start=2):
+            for field in fields:
+                got, want = row[field["name"]], expected[field["name"]]
+                if want is None:
+                    assert got is None or got == "" or pd.isna(got), (name, line, field["name"], got)
+                elif field["type"] == "boolean":
+                    assert got == ("true" if want else "false"), (name, line, field["name"], got)
+                elif field["type"] in ("integer", "number"):
+                    assert float(got) == float(plain(want)), (name, line, field["name"], got)
+                elif field["type"] == "date":
+                    assert pd.Timestamp(got).date() == want, (name, line, field["name"], got)
+                else:
+                    assert got == want, (name, line, field["name"], got)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import BIN, ROOT, edit, run
 from rdflib import Graph, Literal, Namespace, URIRef
 
@@ -103,6 +104,17 @@ def test_schema_org_dataset_has_what_dataset_search_reads() -> None:
     assert len(data["citation"]) == 6
 
 
+def test_schema_org_has_the_properties_google_recommends_that_hold_without_an_address() -> None:
+    data = jsonld()
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert data["isAccessibleForFree"] is True
+    assert data["inLanguage"] == ["nl", "en"]
+    assert data["datePublished"] == data["dateModified"] == str(cff["date-released"])  # this version's date
+    resources = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    assert [(v["@type"], v["name"]) for v in data["variableMeasured"]] == [("PropertyValue", r["name"]) for r in resources]
+    assert all(v["description"] for v in data["variableMeasured"])
+
+
 def test_schema_org_has_one_download_per_format() -> None:
     data = jsonld()
     v = version()
@@ -144,14 +156,17 @@ def test_dcat_ap_dataset_mandatory_and_recommended_properties() -> None:
     assert Literal(version()) in set(graph.objects(dataset, DCAT.version))
 
 
-def test_dcat_ap_one_distribution_per_format() -> None:
-    graph = dcat()
+def test_dcat_ap_one_distribution_per_format_once_there_is_an_address(addressed: Path) -> None:
+    """Without an address the published file lists no distribution (each would lack the
+    mandatory accessURL); with one, every format is a distribution."""
+    assert not set(dcat().subjects(RDF.type, DCAT.Distribution))
+    graph = dcat(addressed)
     rows = graph.query(
         """select ?t ?m ?f ?l { ?d dcat:distribution ?x . ?x a dcat:Distribution ; dct:title ?t ;
                                                dcat:mediaType ?m ; dct:format ?f ; dct:license ?l }""",
         initNs={"dcat": DCAT, "dct": DCTERMS},
     )
-    v = version()
+    v = "9.0.0"
     by_file = {str(t).split(":", 1)[0]: (str(m), str(f), str(l)) for t, m, f, l in rows}  # type: ignore[misc]  # SELECT rows
     assert set(by_file) == set(files(v))
     for suffix, (_, media) in FORMATS.items():
@@ -164,6 +179,51 @@ def test_dcat_ap_one_distribution_per_format() -> None:
     }
     assert zipped == {f"{NAME}-{v}.zip", f"{NAME}-{v}-parquet.zip"}
     assert len(list(graph.subject_objects(DCAT.packageFormat))) == 2
+
+
+SHAPES = ROOT / "tests" / "fixtures" / "shacl"
+
+
+PROFILES = {"dcat-ap-3.0.1": "dcat-ap-SHACL.ttl", "dcat-ap-nl-3.0": "dcat-ap-nl-SHACL.ttl"}
+
+
+def shacl_violations(turtle: Path | str, profile: str = "dcat-ap-3.0.1") -> list[str]:
+    """pyshacl's violations of the official shapes of a profile (DCAT-AP 3.0.1, or the Dutch
+    DCAT-AP-NL 3.0), offline: the data graph with the few vocabulary concepts it uses typed
+    (tests/fixtures/shacl/vocabularies.ttl)."""
+    from pyshacl import validate
+    from rdflib.namespace import SH
+
+    data = Graph()
+    data.parse(data=turtle, format="turtle") if isinstance(turtle, str) else data.parse(turtle)
+    data.parse(SHAPES / "vocabularies.ttl")
+    shapes = Graph().parse(SHAPES / profile / PROFILES[profile])
+    _, report, _ = validate(data, shacl_graph=shapes, inference="none")
+    return sorted(
+        f"{report.value(r, SH.resultPath)}: {report.value(r, SH.resultMessage)}" for r in report.subjects(SH.resultSeverity, SH.Violation)
+    )
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_dcat_ap_conforms_to_the_official_shapes(profile: str) -> None:
+    assert shacl_violations(ROOT / "metadata" / "dcat-ap.ttl", profile) == []
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_dcat_ap_with_an_address_conforms_to_the_official_shapes(addressed: Path, profile: str) -> None:
+    assert shacl_violations(addressed / "metadata" / "dcat-ap.ttl", profile) == []
+
+
+def test_dcat_ap_without_a_title_or_with_a_distribution_without_access_fails_the_shapes() -> None:
+    text = (ROOT / "metadata" / "dcat-ap.ttl").read_text(encoding="utf-8")
+    untitled = re.sub(r"\n\s*dct:title [^;]*;", "\n", text, count=1)
+    assert untitled != text
+    assert any(v.startswith("http://purl.org/dc/terms/title: Less than 1 values") for v in shacl_violations(untitled))
+    orphan = text + "\n[] a <http://www.w3.org/ns/dcat#Distribution> .\n"
+    assert any(v.startswith("http://www.w3.org/ns/dcat#accessURL: Less than 1 values") for v in shacl_violations(orphan))
+    # the Dutch profile's own mandatory properties
+    no_theme = "\n".join(line for line in text.splitlines() if "dcat:theme" not in line and "data-theme" not in line)
+    assert any(v.startswith("http://www.w3.org/ns/dcat#theme: Less than 1 values") for v in shacl_violations(no_theme, "dcat-ap-nl-3.0"))
 
 
 def test_without_an_address_no_absolute_url_to_our_files() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -99,6 +99,8 @@ def test_release_is_reproducible_and_complete(release, tmp_path: Path) -> None:
         f"nl-defence-opinion-2025-{version}.sqlite",
         f"nl-defence-opinion-2025-{version}.xlsx",
         f"nl-defence-opinion-2025-{version}-parquet.zip",
+        f"nl-defence-opinion-2025-{version}-stata.zip",
+        f"nl-defence-opinion-2025-{version}-spss.zip",
     ]
     assert (repo / "dist/SHA256SUMS").read_text() == "".join(
         f"{hashlib.sha256((repo / 'dist' / name).read_bytes()).hexdigest()}  {name}\n" for name in sorted([archive.name, *formats])

@@ -50,6 +50,14 @@ def report_files() -> dict[str, bytes]:
     return {f"reports/{name}": (REPORT / name).read_bytes() for name in listed}
 
 
+def release_date() -> str:
+    """This version's release date, as CITATION.cff gives it (its date-released line)."""
+    for line in (ROOT / "CITATION.cff").read_text(encoding="utf-8").splitlines():
+        if line.startswith("date-released:"):
+            return line.split(":", 1)[1].strip().strip('"')
+    raise InputError(["CITATION.cff: no date-released line"])
+
+
 def main() -> None:
     metadata = package_metadata()
     validated = load_json(VALIDATION)["staged_sha256"] if VALIDATION.is_file() else {}
@@ -82,7 +90,7 @@ def main() -> None:
     package = {key: value for key, value in metadata.items() if key != ADDRESS_KEY}
     descriptor = {**package, **({"id": base, "homepage": base} if base else {}), "resources": resources}
     files.update(report_files())
-    files.update(harvest_files(descriptor, base, files["data/sources.csv"]))
+    files.update(harvest_files(descriptor, base, files["data/sources.csv"], release_date()))
     files[DESCRIPTOR.relative_to(ROOT).as_posix()] = json_bytes(descriptor)
     # charts that the report no longer makes must not linger next to the new ones
     stale = [
