@@ -448,8 +448,29 @@ def build_statistics(package: Package, kind: str, tables: Tables | None = None) 
                 pyreadstat.write_dta(frame, path, column_labels=labels, variable_value_labels=value_labels, version=15)
             else:
                 pyreadstat.write_sav(frame, path, column_labels=labels, variable_value_labels=value_labels)
-            files[path.name] = path.read_bytes()
+            files[path.name] = stamped(path.read_bytes(), kind, stamp(package))
     return zipped(dict(sorted(files.items())), stamp(package))
+
+
+def stamped(content: bytes, kind: str, moment: datetime.datetime) -> bytes:
+    """The file with the time readstat writes into its header (the time of writing) replaced by
+    the package's, so that two builds give the same bytes: a .sav header has the date
+    ('dd Mon yy') at byte 92 and the time ('hh:mm:ss') at byte 101; a .dta header has
+    '<timestamp>', a length byte and 'dd Mon yyyy hh:mm'."""
+    month = MONTHS[moment.month - 1]  # English, whatever the locale (strftime's %b is not)
+    if kind == "sav":
+        if content[:4] not in (b"$FL2", b"$FL3"):
+            raise FormatsError("pyreadstat wrote a .sav file without its header")
+        date = f"{moment.day:02d} {month} {moment.year % 100:02d}{moment:%H:%M:%S}"
+        return content[:92] + date.encode("ascii") + content[109:]
+    at = content.find(b"<timestamp>")
+    if at < 0 or content[at + 11] != 17:
+        raise FormatsError("pyreadstat wrote a .dta file without its timestamp")
+    start = at + 12
+    return content[:start] + f"{moment.day:02d} {month} {moment.year} {moment:%H:%M}".encode("ascii") + content[start + 17 :]
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def build_all(descriptor: Path, out: Path, package: Package | None = None) -> list[Path]:
