@@ -14,6 +14,7 @@ VENV := .venv
 PIPELINE_STAMP := $(VENV)/.installed
 FORMATS_STAMP := $(VENV)/.installed-formats
 TEST_STAMP := $(VENV)/.installed-test
+PROJECT_PTH := $(VENV)/.project-on-path
 # uv installs the locks (about 9 s for the pipeline group where pip took 77-112 s: it downloads in
 # parallel and compiles no bytecode up front; docs/BENCHMARKS.md). pip bootstraps it from its own
 # lock, with hashes like every other package.
@@ -168,8 +169,8 @@ $(PIPELINE_STAMP): requirements/pipeline.lock requirements/installer.lock
 	touch $@
 
 # The project itself on the environment's path (a .pth file naming this folder), so that
-# `from pipelines.load import load` works in .venv's python from any folder.
-PROJECT_PTH := $(VENV)/.project-on-path
+# `from pipelines.load import load` works in .venv's python from any folder (PROJECT_PTH is set
+# at the top: make expands a rule's prerequisites where it reads the rule).
 $(PROJECT_PTH): $(PIPELINE_STAMP)
 	printf '%s\n' "$(CURDIR)" > "$$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/nl-defence-opinion-2025.pth"
 	touch $@

@@ -74,6 +74,7 @@ SEARCHED_FIELDS = {
     "description_en",
     "note",
     "notes",
+    "what_en",
 }
 EXCEL_SHEET_NAME_MAX = 31
 EXCEL_COLUMN_WIDTH_MAX = 60

@@ -37,7 +37,13 @@ SERVE = ROOT / "build" / "serve"
 HOST = "127.0.0.1"  # never on a public interface: this is for looking at the data locally
 FACETS_PER_TABLE = 4
 # Datasette's default (200 ms) gives up on facets on a busy machine; the tables are small.
-SETTINGS = {"facet_time_limit_ms": "2000", "sql_time_limit_ms": "5000"}
+# Suggested facets are off: Datasette would suggest raw_line and raw_column, which help no reader;
+# each table's facets are chosen below.
+SETTINGS = {"facet_time_limit_ms": "2000", "sql_time_limit_ms": "5000", "suggest_facets": "off"}
+# the plugin that shows cells as a reader expects them, and the script that folds the column
+# descriptions away (scripts/datasette/)
+PLUGINS = Path(__file__).resolve().parent / "datasette" / "plugins"
+STATIC = Path(__file__).resolve().parent / "datasette" / "static"
 
 # What a link to a row of these tables shows instead of the bare key (e.g. poll_results.party_id
 # shows the party's abbreviation): the column a reader recognises the row by.
@@ -67,10 +73,11 @@ VALUE_COLUMNS = {
     "claims": "claimed_value",
 }
 
-TRUST_IN_NATO_BY_PARTY = """\
-select r.respondent_group, p.abbreviation, p.name_en, r.value_pct, r.indicative, r.wave_label, r.locator
+TRUST_IN_NATO_WHERE = "r.question_id = 'trust_institutions' and r.item = 'NAVO' and r.answer = 'Heel/tamelijk vertrouwen'"
+TRUST_IN_NATO_BY_PARTY = f"""\
+select r.respondent_group, p.abbreviation, p.name_en, r.value_pct, r.indicative, r.wave, r.locator
 from poll_results r left join parties p on p.party_id = r.party_id
-where r.question_id = 'trust_institutions' and r.item = 'NAVO' and r.answer = 'Heel/tamelijk vertrouwen'
+where {TRUST_IN_NATO_WHERE}
 order by r.value_pct desc"""
 
 PARTY_POSITIONS = """\
@@ -145,6 +152,14 @@ def metadata(package: Package, database: Path) -> dict:
 
     facts = formats.package_facts(package)
     db = sqlite3.connect(database)
+    # the canned query's text says what its rows are, read from them (table and month)
+    trust_locator, trust_month = db.execute(
+        f"select group_concat(distinct r.locator), group_concat(distinct w.month) from poll_results r "
+        f"join poll_waves w on w.wave = r.wave where {TRUST_IN_NATO_WHERE}"
+    ).fetchone()
+    booleans = {
+        resource.name: [field.name for field in resource.schema.fields if field.type == "boolean"] for resource in package.resources
+    }
     tables = {}
     for resource in package.resources:
         table = {
@@ -163,8 +178,9 @@ def metadata(package: Package, database: Path) -> dict:
     # a query named like a table would hide the table: the names differ from every resource's
     queries = {
         "trust_in_nato_by_party": {
-            "title": "Trust in NATO by party (June 2025)",
-            "description": "Share with very much or fairly much trust in NATO, by current party preference (Tabel 1.1).",
+            "title": f"Trust in NATO by party ({trust_month})",
+            "description": "Share with very much or fairly much trust in NATO, by current party preference "
+            f"({trust_locator}, {trust_month}).",
             "sql": TRUST_IN_NATO_BY_PARTY,
         },
         "positions_of_party": {
@@ -190,7 +206,15 @@ def metadata(package: Package, database: Path) -> dict:
         "license": facts["license"],
         "license_url": facts["license_url"],
         "source": f"{facts['name']} {facts['version']}: {facts['citation']}",
-        "databases": {database.stem: {"tables": tables, "queries": queries}},
+        "extra_js_urls": ["/assets/column-descriptions.js"],
+        "extra_css_urls": ["/assets/readers.css"],
+        "databases": {
+            database.stem: {
+                "tables": tables,
+                "queries": queries,
+                "plugins": {"readable-cells": {"booleans": {name: columns for name, columns in booleans.items() if columns}}},
+            }
+        },
     }
 
 
@@ -245,6 +269,10 @@ def main(argv: list[str] | None = None) -> None:
         HOST,
         "--port",
         str(args.port),
+        "--plugins-dir",
+        str(PLUGINS),
+        "--static",
+        f"assets:{STATIC}",
     ]
     for name, value in SETTINGS.items():
         command += ["--setting", name, value]
