@@ -187,51 +187,50 @@ def test_a_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
     assert result.stderr == f"port {port} on 127.0.0.1 is in use; try make serve PORT={port + 1}\n"
 
 
-def browser_page(playwright, width: int = 1280, height: int = 800):
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    return browser, browser.new_page(viewport={"width": width, "height": height})
-
-
-def test_a_table_page_renders_in_a_real_browser(server: str) -> None:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless chromium for the module's browser tests (starting one takes about a second)."""
     assert CHROMIUM.is_file(), f"no browser at {CHROMIUM}: `make test` installs it (apt-get install -y chromium)"
     with sync_playwright() as playwright:
-        browser, page = browser_page(playwright)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page.goto(f"{server}/poll_results?question_id=trust_institutions&item=NAVO", wait_until="networkidle")
-            assert page.locator("h1").first.inner_text().strip().startswith("Poll results")
-            assert page.locator("td", has_text="Heel/tamelijk vertrouwen").count() > 0
-            facet = page.locator('.facet-info[data-column="respondent_group"]')
-            assert facet.count() == 1 and "vvd" in facet.inner_text()
-            assert page.locator('a[href$="/parties/vvd"]').first.inner_text() == "VVD"
-            # what a reader sees on the first screen (1280 x 800) of a table page: the rows, with
-            # the column descriptions one click away, and no suggested facet on raw_line
-            page.goto(f"{server}/poll_results", wait_until="networkidle")
-            assert page.locator("table.rows-and-columns").bounding_box()["y"] < 800
-            toggle = page.locator("details.column-descriptions-toggle")
-            assert toggle.count() == 1 and toggle.get_attribute("open") is None
-            assert toggle.locator("summary").inner_text().startswith("Column descriptions (")
-            assert page.locator(".suggested-facets").count() == 0
-            # whole numbers without '.0', booleans as words
-            page.goto(f"{server}/poll_results?question_id=trust_institutions&item=NAVO", wait_until="networkidle")
-            vvd = page.locator("tr", has=page.locator('a[href$="/parties/vvd"]')).first
-            cells = vvd.locator("td").all_inner_texts()
-            assert "74" in cells and "74.0" not in cells and "false" in cells
-            if os.environ.get("UPDATE_SCREENSHOT"):  # the picture in the README: this page, as a reader sees it
-                page.screenshot(path=str(ROOT / "docs" / "datasette.png"))
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
 
 
-@pytest.mark.parametrize("words", ["dienstplicht", "conscription", "military service"])
-def test_search_across_all_tables_finds_the_call_up_rows(server: str, words: str) -> None:
+def test_a_table_page_renders_in_a_real_browser(server: str, browser: Any) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{server}/poll_results?question_id=trust_institutions&item=NAVO", wait_until="networkidle")
+    assert page.locator("h1").first.inner_text().strip().startswith("Poll results")
+    assert page.locator("td", has_text="Heel/tamelijk vertrouwen").count() > 0
+    facet = page.locator('.facet-info[data-column="respondent_group"]')
+    assert facet.count() == 1 and "vvd" in facet.inner_text()
+    assert page.locator('a[href$="/parties/vvd"]').first.inner_text() == "VVD"
+    # whole numbers without '.0', booleans as words
+    vvd = page.locator("tr", has=page.locator('a[href$="/parties/vvd"]')).first
+    cells = vvd.locator("td").all_inner_texts()
+    assert "74" in cells and "74.0" not in cells and "false" in cells
+    # what a reader sees on the first screen (1280 x 800) of a table page: the rows, with the
+    # column descriptions one click away, and no suggested facet on raw_line
+    page.goto(f"{server}/poll_results", wait_until="networkidle")
+    assert page.locator("table.rows-and-columns").bounding_box()["y"] < 800
+    toggle = page.locator("details.column-descriptions-toggle")
+    assert toggle.count() == 1 and toggle.get_attribute("open") is None
+    assert toggle.locator("summary").inner_text().startswith("Column descriptions (")
+    assert page.locator(".suggested-facets").count() == 0
+    if os.environ.get("UPDATE_SCREENSHOT"):  # the picture in the README: this page, as a reader sees it
+        page.screenshot(path=str(ROOT / "docs" / "datasette.png"))
+    page.close()
+
+
+def test_search_across_all_tables_finds_the_call_up_rows(server: str, browser: Any) -> None:
     """One search box over every table (datasette-search-all) finds the Clingendael rows on the
     military call-up (opkomstplicht) from the words a reader types, in Dutch and in English."""
     base = server.rsplit("/", 1)[0]
-    with sync_playwright() as playwright:
-        browser, page = browser_page(playwright)
-        try:
-            page.goto(f"{base}/-/search?" + urllib.parse.urlencode({"q": words}), wait_until="networkidle")
-            page.get_by_text("Herinvoering opkomstplicht").first.wait_for(timeout=30000)
-            assert page.get_by_text("Herinvoering opkomstplicht").count() > 0
-        finally:
-            browser.close()
+    page = browser.new_page()
+    for words in ("dienstplicht", "conscription", "military service"):
+        page.goto(f"{base}/-/search?" + urllib.parse.urlencode({"q": words}), wait_until="networkidle")
+        page.get_by_text("Herinvoering opkomstplicht").first.wait_for(timeout=30000)
+        assert page.get_by_text("Herinvoering opkomstplicht").count() > 0, words
+    page.close()
