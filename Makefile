@@ -52,7 +52,7 @@ override TO := $(value TO)
 override FILE := $(value FILE)
 export PORT SOURCES FROM TO FILE
 
-.PHONY: repro test test-slow lint typecheck validate verify-sources verify-sources-if-held verify-own-extraction ledger docs release formats serve chromium bench lock clean diff which
+.PHONY: repro test test-slow lint typecheck validate verify-sources verify-sources-if-held verify-own-extraction ledger docs release formats site serve chromium bench lock clean diff which
 
 # The staged tables first (tidy); then, where the text layers are at hand, every quote and
 # excerpt of them against the documents, so that a mismatch stops before the checks run and
@@ -131,6 +131,11 @@ release: $(FORMATS_STAMP)
 # SQLite, Excel, Parquet, Stata and SPSS in dist/, from the published package, only when it validates.
 formats: $(FORMATS_STAMP)
 	python scripts/formats.py
+
+# A static landing page in build/site/ (index.html, the codebook as HTML, the downloads), for any
+# static host; .github/workflows/pages.yml publishes it.
+site: $(FORMATS_STAMP)
+	python scripts/landing_page.py
 
 # The package in Datasette on http://127.0.0.1:$PORT/ (SQLite and metadata in build/serve/).
 serve: $(FORMATS_STAMP)
