@@ -50,6 +50,7 @@ CONTENTS = (
     "docs/**/*",
     "pipelines/**/*.py",
     "scripts/*.py",
+    "scripts/datasette/**/*",
     "Makefile",
     "pyproject.toml",
     "requirements/*",

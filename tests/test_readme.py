@@ -136,8 +136,12 @@ def test_readme_sql_returns_the_values_frictionless_reads(query: str) -> None:
         assert tuple(plain(row[c]) for c in frame.columns) in expected, row
 
 
+# the Coverage section moved from the README to docs/PROVENANCE.md (the README links to it)
+PROVENANCE = (ROOT / "docs" / "PROVENANCE.md").read_text(encoding="utf-8")
+
+
 def coverage_rows(readme: str) -> dict[str, tuple[int, int, int]]:
-    """The README's Clingendael coverage table: locator -> (transcribed, from_text, lost)."""
+    """The Clingendael coverage table (docs/PROVENANCE.md): locator -> (transcribed, from_text, lost)."""
     found = re.findall(r"^\| (Tabel \d) \| [a-z_]+ \| (\d+) \| (\d+) \| (\d+) \| \d+ \|$", readme, re.M)
     return {table: (int(a), int(b), int(c)) for table, a, b, c in found}
 
@@ -149,12 +153,12 @@ def test_readme_coverage_counts_match_the_data() -> None:
     with (ROOT / "data/party_positions.csv").open(encoding="utf-8") as handle:
         counts = Counter((row["locator"], row["cell_status"]) for row in csv.DictReader(handle))
     actual = {t: (counts[(t, "transcribed")], counts[(t, "from_text")], counts[(t, "lost")]) for t, _ in counts}
-    assert coverage_rows(README) == actual
+    assert coverage_rows(PROVENANCE) == actual
 
 
 def test_stale_coverage_count_is_detected() -> None:
     assert coverage_rows(
-        README.replace("| Tabel 2 | friends_orientation | 0 | 39 | 96 |", "| Tabel 2 | friends_orientation | 0 | 40 | 95 |")
+        PROVENANCE.replace("| Tabel 2 | friends_orientation | 0 | 39 | 96 |", "| Tabel 2 | friends_orientation | 0 | 40 | 95 |")
     )["Tabel 2"] == (0, 40, 95)
 
 
@@ -172,9 +176,9 @@ def tables(readme: str) -> list[list[str]]:
 
 def test_every_readme_table_renders_as_one_table() -> None:
     """A table broken by a blank line renders as a table and loose lines of pipes."""
-    broken = [t[0] for t in tables(README) if len(t) < 2 or not re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", t[1])]
+    broken = [t[0] for doc in (README, PROVENANCE) for t in tables(doc) if len(t) < 2 or not re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", t[1])]
     assert broken == []
-    coverage = next(t for t in tables(README) if t[0].startswith("| source | what is in the package"))
+    coverage = next(t for t in tables(PROVENANCE) if t[0].startswith("| source | what is in the package"))
     assert len(coverage) == 7, "the Coverage table has one row per source"
 
 
