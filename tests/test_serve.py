@@ -124,6 +124,13 @@ def test_foreign_keys_of_poll_results_are_labelled(server: str) -> None:
     }
 
 
+def test_a_row_page_links_its_foreign_keys_with_their_labels(server: str) -> None:
+    with urllib.request.urlopen(f"{server}/counts/iob-policy-pillars", timeout=30) as response:
+        html = response.read().decode("utf-8")
+    title = next(row["title"] for row in query(f"{server}/sources") if row["source_id"] == "iob-2025-samen-sterker")
+    assert f'<a href="/{DATABASE}/sources/iob-2025-samen-sterker">{title}</a>' in html
+
+
 def test_trust_in_nato_by_party(server: str) -> None:
     rows = query(f"{server}/trust_in_nato_by_party")
     by_group = {row["respondent_group"]: row["value_pct"] for row in rows}
