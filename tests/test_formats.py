@@ -4,6 +4,7 @@ two builds are byte-identical; a package that fails validation gives no file at 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import io
 import json
@@ -32,6 +33,7 @@ NAMES = [resource.name for resource in PACKAGE.resources]
 STEM = f"{PACKAGE.name}-{PACKAGE.version}"
 
 
+@functools.cache  # read once per worker: five formats compare against it, and frictionless reads slowly
 def csv_rows(name: str) -> list[dict[str, Any]]:
     """The CSV as frictionless reads it with the schema: the values every format must give back."""
     return [dict(row) for row in PACKAGE.get_resource(name).read_rows()]  # type: ignore[attr-defined]  # a TableResource
@@ -219,6 +221,7 @@ def test_excel_prints_landscape_one_page_wide_with_the_header_on_every_page(work
             assert sheet.print_title_rows == "$1:$1", sheet.title
 
 
+@pytest.mark.slow  # make test-slow: reading every file back takes about 3 s
 @pytest.mark.parametrize("kind", ["dta", "sav"])
 def test_stata_and_spss_files_read_back_with_every_value_and_their_labels(formats_dir: Path, kind: str, tmp_path: Path) -> None:
     """pyreadstat reads each file back: with the value labels applied, every cell is the CSV's

@@ -231,6 +231,7 @@ def test_a_table_page_renders_in_a_real_browser(server: str, browser: Any) -> No
     page.close()
 
 
+@pytest.mark.slow  # make test-slow: a page that fetches every table's search (about 4 s)
 def test_search_across_all_tables_finds_the_call_up_rows(server: str, browser: Any) -> None:
     """One search box over every table (datasette-search-all) finds the Clingendael rows on the
     military call-up (opkomstplicht) from the words a reader types, in Dutch and in English."""
