@@ -54,18 +54,26 @@ def formats_dir(tmp_path_factory) -> Path:
     return out
 
 
+@functools.cache  # the typed rows of every resource, read once for the formats make test builds alone
+def typed_tables() -> dict:
+    return formats.typed_tables(PACKAGE)
+
+
 @pytest.fixture(scope="module")
-def workbook(formats_dir: Path) -> openpyxl.Workbook:
-    """The workbook, opened once: openpyxl takes about a second to read it."""
-    return openpyxl.load_workbook(formats_dir / f"{STEM}.xlsx")
+def workbook() -> openpyxl.Workbook:
+    """The workbook alone, built in memory and opened once (openpyxl takes about a second to read
+    it): make test checks it without building the other four formats (make test-slow builds all)."""
+    return openpyxl.load_workbook(io.BytesIO(formats.build_xlsx(PACKAGE, typed_tables())))
 
 
+@pytest.mark.slow  # make test-slow, with every test that needs all five formats built (about 7 s)
 def test_the_five_files_are_named_by_package_and_version(formats_dir: Path) -> None:
     assert sorted(p.name for p in formats_dir.iterdir()) == sorted(
         [f"{STEM}.sqlite", f"{STEM}.xlsx", f"{STEM}-parquet.zip", f"{STEM}-stata.zip", f"{STEM}-spss.zip"]
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_sqlite_holds_every_value_with_the_schema_type(formats_dir: Path, name: str) -> None:
     db = sqlite3.connect(formats_dir / f"{STEM}.sqlite")
@@ -96,8 +104,10 @@ def test_sqlite_holds_every_value_with_the_schema_type(formats_dir: Path, name: 
         assert kinds <= allowed[field["type"]]
 
 
-def test_sqlite_has_full_text_search_over_quotes_and_labels(formats_dir: Path) -> None:
-    db = sqlite3.connect(formats_dir / f"{STEM}.sqlite")
+def test_sqlite_has_full_text_search_over_quotes_and_labels(tmp_path: Path) -> None:
+    path = tmp_path / f"{STEM}.sqlite"
+    path.write_bytes(formats.build_sqlite(PACKAGE, typed_tables()))  # the database alone (make test-slow builds all five formats)
+    db = sqlite3.connect(path)
     # the one value of poll_results whose quote or note has the word "pakt" (read from the CSV)
     hits = db.execute(
         "select question_id, answer, value_pct from poll_results where rowid in "
@@ -148,6 +158,7 @@ def test_excel_about_sheet_has_version_citation_licence_and_every_column(workboo
     assert base_n[2] == "integer" and base_n[-1] == next(f for f in schema_fields("poll_waves") if f["name"] == "base_n")["description"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_parquet_holds_every_value_with_the_arrow_type(formats_dir: Path, name: str) -> None:
     with zipfile.ZipFile(formats_dir / f"{STEM}-parquet.zip") as archive:
