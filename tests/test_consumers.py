@@ -43,6 +43,7 @@ def test_missing_values_are_missing() -> None:
     assert len(not_asked) > 0 and not_asked.value_pct.isna().all()
 
 
+@pytest.mark.slow  # make test-slow: validating the whole package again (test_package.py does in make test)
 def test_frictionless_reads_every_row_and_checks_foreign_keys() -> None:
     package = Package(str(ROOT / "datapackage.json"))
     report = package.validate()

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # make test-slow: the documentation's recipes, run as printed
+
 USING = ROOT / "docs" / "USING.md"
 VERSION = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
 
