@@ -91,20 +91,19 @@ def report() -> str:
         out.append(f"| `{source}` | {total} | {len(findings)} | " + " | ".join(str(counts[r]) for r in RESOLUTIONS) + " |")
         per_resource = ", ".join(f"{r['resource']} {r['rows']}" for r in audited if r["source_id"] == source)
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(Counter(f["kind"] for f in findings).items()))
-        sections += [
-            "",
-            f"## `{source}`",
-            "",
-            f"Rows audited: {per_resource}. Findings by kind: {kinds}.",
-            "",
-            "| finding | kind | row | resolution | what changed |",
-            "|---|---|---|---|---|",
-        ]
-        for f in findings:
-            r = resolution.get(f["finding_id"], {"resolution": "**unresolved**", "what_changed": ""})
-            where = " · ".join(x for x in (f["resource"], f["row_key"], f["field"]) if x)
-            sections.append(f"| {f['finding_id']} | {f['kind']} | {cell(where)[:140]} | {r['resolution']} | {cell(r['what_changed'])} |")
+        sections += ["", f"## `{source}`", "", f"Rows audited: {per_resource}. Findings by kind: {kinds}.", ""]
+        sections += finding_table(findings, resolution)
     return "\n".join(out + sections + round2()) + "\n"
+
+
+def finding_table(findings: list[dict[str, str]], resolution: dict[str, dict[str, str]]) -> list[str]:
+    """One line per finding: where it is, how it was resolved and what changed."""
+    lines = ["| finding | kind | row | resolution | what changed |", "|---|---|---|---|---|"]
+    for f in findings:
+        r = resolution.get(f["finding_id"], {"resolution": "**unresolved**", "what_changed": ""})
+        where = " · ".join(x for x in (f["resource"], f["row_key"], f["field"]) if x)
+        lines.append(f"| {f['finding_id']} | {f['kind']} | {cell(where)[:140]} | {r['resolution']} | {cell(r['what_changed'])} |")
+    return lines
 
 
 def round2() -> list[str]:
@@ -121,7 +120,7 @@ def round2() -> list[str]:
         "Two new readers, who transcribed none of the documents, audited across all five: (A) every",
         "classification column across documents and years and every English label against the Dutch;",
         "(B) every note against its value, every lost matrix cell whose row's prose names the only",
-        "exceptions (the elimination rule in `docs/audit/round2/B.elimination_rule.md`), which report",
+        "exceptions (the elimination rule in `docs/audit/round2/ELIMINATION_RULE.md`), which report",
         "each poll table's columns come from, and new inconsistencies. Their findings are in",
         "`docs/audit/round2/`; the changes went through the blind second entry and third readings",
         "like any first entry. `documented`: the schema now states the meaning, and the note the",
@@ -129,14 +128,8 @@ def round2() -> list[str]:
         "",
         f"Findings: {len(findings)}. " + ", ".join(f"{r} {counts[r]}" for r in RESOLUTIONS2 if counts[r]) + ".",
         "",
-        "| finding | kind | row | resolution | what changed |",
-        "|---|---|---|---|---|",
     ]
-    for f in findings:
-        r = resolution.get(f["finding_id"], {"resolution": "**unresolved**", "what_changed": ""})
-        where = " · ".join(x for x in (f["resource"], f["row_key"], f["field"]) if x)
-        out.append(f"| {f['finding_id']} | {f['kind']} | {cell(where)[:140]} | {r['resolution']} | {cell(r['what_changed'])} |")
-    return out
+    return out + finding_table(findings, resolution)
 
 
 def main() -> None:

@@ -269,6 +269,30 @@ def method() -> list[dict[str, str]]:
     return [staged(raw, **raw.cells, source_id=SOURCE_ID) for raw in records]
 
 
+KEY_COLUMNS = ("question_id", "wave", "respondent_group", "item", "answer")
+COMPARED = {"compared_wave": "wave", "compared_group": "respondent_group", "compared_answer": "answer"}
+
+
+def claim(raw: RawRow, key: dict[str, str], **values: str) -> StagedRow:
+    """A claims row about a poll value (the `key` of poll_results); `values` are the rest."""
+    cells = raw.cells
+    return staged(
+        raw,
+        "",
+        claim_id=cells["claim_id"],
+        source_id=SOURCE_ID,
+        locator=cells["locator"],
+        quote=cells["quote"],
+        printed=cells["printed"],
+        claimed_parties="",
+        refers_to="poll_results",
+        refers_key=json.dumps(key, ensure_ascii=False),
+        discrepancy_id=cells["discrepancy_id"],
+        note=cells["note"],
+        **values,
+    )
+
+
 def claims() -> list[dict[str, str]]:
     columns = [
         "claim_id",
@@ -291,35 +315,21 @@ def claims() -> list[dict[str, str]]:
         if reading is None:
             continue
         value, comparator, approximate = reading
-        key = {k: cells[k] for k in ("question_id", "wave", "respondent_group", "item", "answer")}
+        key = {k: cells[k] for k in KEY_COLUMNS}
         out.append(
-            staged(
+            claim(
                 raw,
-                "",
-                claim_id=cells["claim_id"],
-                source_id=SOURCE_ID,
-                locator=cells["locator"],
-                quote=cells["quote"],
-                printed=cells["printed"],
+                key,
                 claimed_value=format_value(value),
-                claimed_parties="",
                 comparator=comparator,
                 approximate=bool_text(approximate),
-                refers_to="poll_results",
-                refers_key=json.dumps(key, ensure_ascii=False),
                 compared_key="",
                 values_printed="true",
-                discrepancy_id=cells["discrepancy_id"],
-                note=cells["note"],
             )
         )
     if problems:
         raise InputError(problems)
     return out
-
-
-KEY_COLUMNS = ("question_id", "wave", "respondent_group", "item", "answer")
-COMPARED = {"compared_wave": "wave", "compared_group": "respondent_group", "compared_answer": "answer"}
 
 
 def comparisons() -> list[dict[str, str]]:
@@ -349,24 +359,14 @@ def comparisons() -> list[dict[str, str]]:
         key = {k: cells[k] for k in KEY_COLUMNS}
         compared_key = key | {k: cells[c] for c, k in COMPARED.items() if cells[c]}
         out.append(
-            staged(
+            claim(
                 raw,
-                "",
-                claim_id=cells["claim_id"],
-                source_id=SOURCE_ID,
-                locator=cells["locator"],
-                quote=cells["quote"],
-                printed=cells["printed"],
+                key,
                 claimed_value="",
-                claimed_parties="",
                 comparator=comparator,
-                approximate="true" if comparator == "same_level" else "false",
-                refers_to="poll_results",
-                refers_key=json.dumps(key, ensure_ascii=False),
+                approximate=bool_text(comparator == "same_level"),
                 compared_key=json.dumps(compared_key, ensure_ascii=False),
                 values_printed=cells["values_printed"],
-                discrepancy_id=cells["discrepancy_id"],
-                note=cells["note"],
             )
         )
     if problems:

@@ -38,6 +38,15 @@ from pipelines.stages.validate import structural_problems, typed_frame  # noqa: 
 NUMERIC = '["eq", "approx", "rank", "gt", "lt", "ge", "le"]'
 
 
+# the one-sided comparators: the observed value minus the claimed one must lie on this side of 0
+BOUNDS = (
+    ("gt", {"min_value": 0, "strict_min": True}, "above what 'meer dan' / 'ruim' states"),
+    ("lt", {"max_value": 0, "strict_max": True}, "below what 'minder dan' states"),
+    ("ge", {"min_value": 0}, "at least what 'minstens' or a majority in words states"),
+    ("le", {"max_value": 0}, "at most what 'hooguit' states"),
+)
+
+
 def suites() -> dict[str, list]:
     """The expectation suites, one per reconciliation table."""
     e = gx.expectations
@@ -57,35 +66,15 @@ def suites() -> dict[str, list]:
                 condition_parser="pandas",
                 description="equal, or within the tolerance for approximate wording",
             ),
-            e.ExpectColumnValuesToBeBetween(
-                column="difference",
-                min_value=0,
-                strict_min=True,
-                row_condition='comparator == "gt"',
-                condition_parser="pandas",
-                description="above what 'meer dan' / 'ruim' states",
-            ),
-            e.ExpectColumnValuesToBeBetween(
-                column="difference",
-                max_value=0,
-                strict_max=True,
-                row_condition='comparator == "lt"',
-                condition_parser="pandas",
-                description="below what 'minder dan' states",
-            ),
-            e.ExpectColumnValuesToBeBetween(
-                column="difference",
-                min_value=0,
-                row_condition='comparator == "ge"',
-                condition_parser="pandas",
-                description="at least what 'minstens' or a majority in words states",
-            ),
-            e.ExpectColumnValuesToBeBetween(
-                column="difference",
-                max_value=0,
-                row_condition='comparator == "le"',
-                condition_parser="pandas",
-                description="at most what 'hooguit' states",
+            *(
+                e.ExpectColumnValuesToBeBetween(
+                    column="difference",
+                    **bound,
+                    row_condition=f'comparator == "{comparator}"',
+                    condition_parser="pandas",
+                    description=words,
+                )
+                for comparator, bound, words in BOUNDS
             ),
         ]
 
