@@ -20,6 +20,7 @@ its entry (`renamed_columns`, `rekeyed`).
 
 from __future__ import annotations
 
+import atexit
 import csv
 import hashlib
 import io
@@ -103,16 +104,55 @@ def working_tree_reader(root: Path = ROOT):
     return read
 
 
+class Blobs:
+    """Files of any commit, read through one `git cat-file --batch` process per repository
+    (a check reads about 420 of them: one `git show` each took 1.5 s, this takes 0.1 s)."""
+
+    _open: dict[Path, subprocess.Popen] = {}
+
+    @classmethod
+    def read(cls, commit: str, path: str, root: Path = ROOT) -> bytes | None:
+        process = cls._open.get(root)
+        if process is None or process.poll() is not None:
+            cls.close()  # one repository at a time
+            process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            cls._open[root] = process
+        assert process.stdin is not None and process.stdout is not None
+        if "\n" in commit + path:
+            return None
+        process.stdin.write(f"{commit}:{path}\n".encode())
+        process.stdin.flush()
+        header = process.stdout.readline().split()
+        if len(header) != 3 or header[1] != b"blob":  # "<name> missing", "<name> ambiguous", a tree
+            return None
+        content = process.stdout.read(int(header[2]))
+        process.stdout.read(1)  # the newline after each object
+        return content
+
+    @classmethod
+    def close(cls) -> None:
+        for process in cls._open.values():
+            if process.stdin is not None:
+                process.stdin.close()
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+        cls._open.clear()
+
+
+atexit.register(Blobs.close)
+
+
 def commit_reader(commit: str, root: Path = ROOT):
     def read(path: str) -> bytes | None:
-        shown = git("show", f"{commit}:{path}", root=root)
-        return shown.stdout if shown.returncode == 0 else None
+        return Blobs.read(commit, path, root)
 
     return read
 
 
 def report_records(read, paths: list[str]) -> dict[str, dict]:
-    return {path: {k: v for k, v in record(path, read(path)).items() if k != "path"} for path in paths if read(path) is not None}
+    found = {path: read(path) for path in paths}
+    return {path: {"bytes": len(content), "sha256": sha256(content)} for path, content in found.items() if content is not None}
 
 
 def tree_files(group: str, root: Path = ROOT) -> list[str]:
@@ -209,7 +249,7 @@ def history_problems(entries: list[dict], root: Path = ROOT) -> list[str]:
     log = git("log", "--format=%H", "--", "releases.json", root=root).stdout.decode().split()
     for commit in log:
         try:
-            earlier = json.loads(git("show", f"{commit}:releases.json", root=root).stdout)["releases"]
+            earlier = json.loads(Blobs.read(commit, "releases.json", root) or b"")["releases"]
         except (json.JSONDecodeError, KeyError):
             continue
         for old in earlier:
@@ -407,7 +447,7 @@ def adding_commit(version: str, root: Path = ROOT) -> str | None:
         return None
     for commit in git("log", "--reverse", "--format=%H", "--", "releases.json", root=root).stdout.decode().split():
         try:
-            listed = json.loads(git("show", f"{commit}:releases.json", root=root).stdout)["releases"]
+            listed = json.loads(Blobs.read(commit, "releases.json", root) or b"")["releases"]
         except (json.JSONDecodeError, KeyError):
             continue
         if any(e.get("version") == version for e in listed):
