@@ -111,12 +111,29 @@ def numeric(comparator: str, expected: float, observed: float, tolerance: float 
 # ---- claims ----------------------------------------------------------------------------------
 
 
+# Each table's columns as text, as keys are compared: converted once per table and column (about
+# 80 claims look up keys in the same few tables; converting whole tables for each took 0.8 s of a
+# crosscheck). The table is kept with its columns so that its id is not reused while cached.
+_TEXT: dict[tuple[int, str], tuple[pd.DataFrame, object]] = {}
+
+
+def matches(table: pd.DataFrame, key: dict):
+    """A boolean mask of the rows whose cells, as text, are the key's values."""
+    expected = pd.Series(key, dtype="str")
+    mask = pd.Series(True, index=table.index).to_numpy()
+    for column in key:
+        cached = _TEXT.get((id(table), column))
+        if cached is None or cached[0] is not table:
+            cached = _TEXT[(id(table), column)] = (table, table[column].astype("str").to_numpy())
+        mask = mask & (cached[1] == expected[column])
+    return mask
+
+
 def selected(table: pd.DataFrame, key: dict) -> pd.DataFrame | None:
     if any(column not in table.columns for column in key):
         return None
     # claims are about parties: rows without a party (the CPB baseline) never count
-    mask = (table[list(key)].astype("str") == pd.Series(key, dtype="str")).all(axis=1) & table.party_id.notna()
-    return table.loc[mask]
+    return table.loc[matches(table, key) & table.party_id.notna().to_numpy()]
 
 
 def poll_values(results: pd.DataFrame) -> dict[tuple[str, ...], float]:
@@ -200,7 +217,7 @@ def rank(value: float, key: dict, results: pd.DataFrame, over: str = "item") -> 
     """The value's rank among the items (over="item") or the waves (over="wave") of the rows that
     share the rest of its key, highest first."""
     same = [c for c in KEY if c != over]
-    peers = results.loc[(results[same].astype("str") == pd.Series({c: key[c] for c in same}, dtype="str")).all(axis=1)]
+    peers = results.loc[matches(results, {c: key[c] for c in same})]
     return int((peers.value_pct > value).sum()) + 1
 
 
