@@ -165,12 +165,16 @@ def test_make_repro_inside_the_unzipped_archive_reproduces_the_published_bytes(r
     }
     for path in published:
         (package / path).unlink()  # nothing to compare against but what the pipeline makes
-    # the environment make would create from the lock file: this one's programs, stamped as current
+    # the environment make would create from the lock file: this one's programs, stamped as current;
+    # the project-on-path stamp too, or make would point this environment's .pth (its lib/ is
+    # this one's) at the unzipped copy, which is gone after the test
     (package / ".venv").mkdir()
+    stamps = (".installed", ".project-on-path")
     for part in (ROOT / ".venv").iterdir():
-        if part.name != ".installed":
+        if part.name not in stamps:
             (package / ".venv" / part.name).symlink_to(part)
-    (package / ".venv" / ".installed").touch()
+    for stamp in stamps:
+        (package / ".venv" / stamp).touch()
     # charts already drawn from the same report.py and data (build/report-cache is no DVC output;
     # every stage still runs): the report stage copies them instead of drawing them again
     shutil.copytree(release[0] / "build" / "report-cache", package / "build" / "report-cache")
