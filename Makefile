@@ -52,7 +52,7 @@ override TO := $(value TO)
 override FILE := $(value FILE)
 export PORT SOURCES FROM TO FILE
 
-.PHONY: repro test test-slow lint typecheck validate verify-sources verify-sources-if-held verify-own-extraction ledger docs release formats site serve chromium bench lock clean diff which
+.PHONY: repro test test-slow lint typecheck validate verify-sources verify-sources-if-held verify-own-extraction ledger docs release formats site serve chromium r bench lock clean diff which
 
 # The staged tables first (tidy); then, where the text layers are at hand, every quote and
 # excerpt of them against the documents, so that a mismatch stops before the checks run and
@@ -80,9 +80,9 @@ test: $(TEST_STAMP) $(TOOLS_STAMP) $(PROJECT_PTH) chromium
 # What make test leaves out to stay within 120 s: a release built, rebuilt and reproduced from
 # its unzipped archive, the landing page, the search across all tables in a browser, every value of
 # the five release formats read back (make test builds and checks the workbook and the database
-# alone), the recipes of docs/USING.md, and the 280 mutants of tests/test_mutations.py (each check is shown to catch
+# alone), the Python and R recipes of docs/USING.md, and the 280 mutants of tests/test_mutations.py (each check is shown to catch
 # its error in make test by a broken-copy test of its own). CI runs it after make test.
-test-slow: $(TEST_STAMP) $(TOOLS_STAMP)
+test-slow: $(TEST_STAMP) $(TOOLS_STAMP) r
 	pytest -n 2 --dist loadfile --no-loadscope-reorder -m slow
 
 # Style: the configuration is [tool.ruff] in pyproject.toml; `ruff format` and
@@ -100,6 +100,13 @@ typecheck: $(TEST_STAMP)
 chromium:
 	@test -x /usr/bin/chromium || { echo "make: /usr/bin/chromium is missing; installing it with apt-get for the browser test of make serve"; \
 		apt-get update && apt-get install -y chromium; }
+
+# tests/test_recipes.py runs the R recipes of docs/USING.md (make test-slow): R with readr,
+# jsonlite and haven, from Debian (no R package from CRAN, which this machine cannot reach).
+r:
+	@Rscript -e 'library(readr); library(jsonlite); library(haven)' >/dev/null 2>&1 || { \
+		echo "make: R with readr, jsonlite and haven is missing; installing it with apt-get for the R recipes of docs/USING.md"; \
+		apt-get update && apt-get install -y --no-install-recommends r-base-core r-cran-readr r-cran-jsonlite r-cran-haven; }
 
 # Every quote, excerpt and as-printed text against the documents' text layers.
 verify-sources: $(PIPELINE_STAMP)
