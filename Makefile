@@ -79,8 +79,8 @@ test: $(TEST_STAMP) $(TOOLS_STAMP) $(PROJECT_PTH) chromium
 
 # What make test leaves out to stay within 120 s: a release built, rebuilt and reproduced from
 # its unzipped archive, the landing page, the search across all tables in a browser, every value of
-# the five release formats read back (make test builds and checks the workbook and the database
-# alone), the Python and R recipes of docs/USING.md, and the 280 mutants of tests/test_mutations.py (each check is shown to catch
+# the five release formats read back (make test builds the workbook and the database and checks
+# their layout), the Python and R recipes of docs/USING.md, and the 280 mutants of tests/test_mutations.py (each check is shown to catch
 # its error in make test by a broken-copy test of its own). CI runs it after make test.
 test-slow: $(TEST_STAMP) $(TOOLS_STAMP) r
 	pytest -n 2 --dist loadfile --no-loadscope-reorder -m slow

@@ -119,6 +119,7 @@ def test_sqlite_has_full_text_search_over_quotes_and_labels(tmp_path: Path) -> N
     assert db.execute("select type from data_dictionary where resource = 'poll_waves' and field = 'base_n'").fetchone() == ("integer",)
 
 
+@pytest.mark.slow  # make test-slow, with the other formats' every-value read-backs (about 4.5 s)
 @pytest.mark.parametrize("name", NAMES)
 def test_excel_holds_every_value_as_a_typed_cell(workbook: openpyxl.Workbook, name: str) -> None:
     sheet = workbook[name]
