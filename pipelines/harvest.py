@@ -41,14 +41,19 @@ VCARD = "http://www.w3.org/2006/vcard/ns#"
 # DCAT 3 term, missing from rdflib's closed DCAT namespace
 DCAT_VERSION = "http://www.w3.org/ns/dcat#version"
 
-# The release formats, in the order the release lists them: (id, file name suffix, title,
-# media type of the download, media type of the tables inside when the download is a zip,
-# EU file-type code or None where the EU list has none (SQLite)).
+# The release formats, in the order the release lists them (scripts/release.py makes the CSV zip,
+# scripts/formats.py the others; a test keeps the lists equal): (id, file name suffix, title,
+# media type of the download, media type of the tables inside when the download is a zip and
+# IANA has one, EU file-type code or None where the EU list has none (SQLite)). Stata and SPSS
+# files have neither an IANA media type nor an EU file-type code: their zips are described as
+# what they are, zip files (EU file-type ZIP), whose title says what is inside.
 FORMATS = (
     ("csv", ".zip", "CSV data package (zip)", "application/zip", "text/csv", "CSV"),
     ("sqlite", ".sqlite", "SQLite database", "application/vnd.sqlite3", None, None),
     ("xlsx", ".xlsx", "Excel workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", None, "XLSX"),
     ("parquet", "-parquet.zip", "Parquet files (zip)", "application/zip", "application/vnd.apache.parquet", "PARQUET"),
+    ("stata", "-stata.zip", "Stata .dta files with variable and value labels (zip)", "application/zip", None, "ZIP"),
+    ("spss", "-spss.zip", "SPSS .sav files with variable and value labels (zip)", "application/zip", None, "ZIP"),
 )
 
 

@@ -31,6 +31,7 @@ import json
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -474,18 +475,23 @@ def stamped(content: bytes, kind: str, moment: datetime.datetime) -> bytes:
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+# The formats by the suffix of their file name (after <name>-<version>), in the order the release
+# lists them; pipelines/harvest.py lists the same files for catalogues (a test keeps them equal).
+BUILDERS: dict[str, Callable[[Package, Tables], bytes]] = {
+    ".sqlite": build_sqlite,
+    ".xlsx": build_xlsx,
+    "-parquet.zip": build_parquet,
+    "-stata.zip": lambda package, tables: build_statistics(package, "dta", tables),
+    "-spss.zip": lambda package, tables: build_statistics(package, "sav", tables),
+}
+
+
 def build_all(descriptor: Path, out: Path, package: Package | None = None) -> list[Path]:
     """Validate the package (unless given it validated), build every format in memory, then write each in one step."""
     package = package or validated_package(descriptor)
     stem = file_stem(package)
     tables = typed_tables(package)
-    contents = {
-        out / f"{stem}.sqlite": build_sqlite(package, tables),
-        out / f"{stem}.xlsx": build_xlsx(package, tables),
-        out / f"{stem}-parquet.zip": build_parquet(package, tables),
-        out / f"{stem}-stata.zip": build_statistics(package, "dta", tables),
-        out / f"{stem}-spss.zip": build_statistics(package, "sav", tables),
-    }
+    contents = {out / f"{stem}{suffix}": build(package, tables) for suffix, build in BUILDERS.items()}
     for path, content in contents.items():
         write_atomic(path, content)
     return list(contents)

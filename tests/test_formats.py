@@ -268,3 +268,12 @@ def test_stata_and_spss_files_read_back_with_every_value_and_their_labels(format
                     assert pd.Timestamp(got).date() == want, (name, line, field["name"], got)
                 else:
                     assert got == want, (name, line, field["name"], got)
+
+
+def test_the_catalogue_metadata_lists_every_file_of_the_release() -> None:
+    """pipelines/harvest.py lists the release's files for catalogues (schema.org, DCAT-AP): the
+    CSV data package (scripts/release.py) and then every format, in the release's order."""
+    from pipelines import harvest
+
+    assert [suffix for _, suffix, *_ in harvest.FORMATS] == [".zip", ".sqlite", ".xlsx", "-parquet.zip", "-stata.zip", "-spss.zip"]
+    assert list(formats.BUILDERS) == [".sqlite", ".xlsx", "-parquet.zip", "-stata.zip", "-spss.zip"]

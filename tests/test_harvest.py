@@ -41,6 +41,9 @@ FORMATS = {
         IANA + "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
     "-parquet.zip": ("application/zip", IANA + "application/vnd.apache.parquet"),
+    # no IANA media type for Stata or SPSS files: the download's own, a zip
+    "-stata.zip": ("application/zip", IANA + "application/zip"),
+    "-spss.zip": ("application/zip", IANA + "application/zip"),
 }
 # the only absolute URLs the published metadata may hold while the package has no address:
 # vocabularies, the licence, the Data Package profiles, EU authority tables, IANA, and the
@@ -126,7 +129,7 @@ def test_schema_org_reads_as_rdf() -> None:
     graph = jsonld_graph()
     name, licence = one(graph, "select ?n ?l { ?d a schema:Dataset ; schema:name ?n ; schema:license ?l }")
     assert licence == URIRef(CC_BY) and str(name).startswith("Dutch public opinion")
-    assert one(graph, "select (count(?x) as ?n) { ?d schema:distribution ?x . ?x a schema:DataDownload }") == [Literal(4)]
+    assert one(graph, "select (count(?x) as ?n) { ?d schema:distribution ?x . ?x a schema:DataDownload }") == [Literal(6)]
     assert one(graph, "select ?s { ?d schema:spatialCoverage ?p . ?p a schema:Place ; schema:sameAs ?s }") == [NETHERLANDS]
 
 
@@ -269,7 +272,7 @@ def test_with_an_address_urls_are_absolute_under_it(addressed: Path) -> None:
     assert set(graph.subjects(RDF.type, DCAT.Dataset)) == {URIRef(ADDRESS)}
     assert set(graph.objects(URIRef(ADDRESS), DCAT.landingPage)) == {URIRef(ADDRESS)}
     distributions = set(graph.objects(URIRef(ADDRESS), DCAT.distribution))
-    assert len(distributions) == 4
+    assert len(distributions) == 6
     assert {graph.value(d, DCAT.accessURL) for d in distributions} == {URIRef(ADDRESS)}
     assert {str(graph.value(d, DCAT.downloadURL)) for d in distributions} == {f"{ADDRESS}/{f}" for f in files("9.0.0")}
     assert {str(graph.value(d, DCAT.downloadURL)).rsplit("/", 1)[1] for d in distributions} == {
@@ -277,6 +280,8 @@ def test_with_an_address_urls_are_absolute_under_it(addressed: Path) -> None:
         "nl-defence-opinion-2025-9.0.0.sqlite",
         "nl-defence-opinion-2025-9.0.0.xlsx",
         "nl-defence-opinion-2025-9.0.0-parquet.zip",
+        "nl-defence-opinion-2025-9.0.0-stata.zip",
+        "nl-defence-opinion-2025-9.0.0-spss.zip",
     }
 
 
