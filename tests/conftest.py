@@ -79,13 +79,10 @@ def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
 
 
 def clone_tree(source: Path, target: Path) -> Path:
-    """A private copy of a shared tree (its git repository and build/ included). By cp -a, which
+    """A private copy of a shared tree (its git repository and build/ included), by cp -a: it
     copies the 1,000 files of a copy in 0.04 s of CPU where shutil.copytree took 0.11 s (a run
-    makes about 90 copies); shutil.copytree where there is no such cp."""
-    if shutil.which("cp") and subprocess.run(["cp", "-a", "--", str(source), str(target)], capture_output=True).returncode == 0:
-        return target
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target, symlinks=True)
+    makes about 90 copies)."""
+    subprocess.run(["cp", "-a", "--", str(source), str(target)], check=True, capture_output=True)
     return target
 
 

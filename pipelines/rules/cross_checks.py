@@ -111,13 +111,14 @@ def numeric(comparator: str, expected: float, observed: float, tolerance: float 
 # ---- claims ----------------------------------------------------------------------------------
 
 
-# Each table's columns as text, as keys are compared: converted once per table and column (about
-# 80 claims look up keys in the same few tables; converting whole tables for each took 0.8 s of a
-# crosscheck). The table is kept with its columns so that its id is not reused while cached.
+# Each table's columns as text, as keys are compared: converted once per table and column while
+# claims_table runs (about 80 claims look up keys in the same few tables; converting whole tables
+# for each took 0.8 s of a crosscheck). The table is kept with its columns so that its id is not
+# reused while cached; claims_table empties it when done.
 _TEXT: dict[tuple[int, str], tuple[pd.DataFrame, object]] = {}
 
 
-def matches(table: pd.DataFrame, key: dict):
+def matches(table: pd.DataFrame, key: dict) -> object:
     """A boolean mask of the rows whose cells, as text, are the key's values."""
     expected = pd.Series(key, dtype="str")
     mask = pd.Series(True, index=table.index).to_numpy()
@@ -265,7 +266,10 @@ def claim_line(claim: pd.Series, raw: dict[str, str], frames: Frames, values: di
 
 def claims_table(frames: Frames, rows: Rows) -> pd.DataFrame:
     values = poll_values(frames["poll_results"])
-    lines = [claim_line(claim, rows["claims"][i], frames, values) for i, claim in frames["claims"].iterrows()]
+    try:
+        lines = [claim_line(claim, rows["claims"][i], frames, values) for i, claim in frames["claims"].iterrows()]
+    finally:
+        _TEXT.clear()
     return pd.DataFrame(lines, columns=COLUMNS)
 
 
